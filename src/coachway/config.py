@@ -1,0 +1,50 @@
+"""Settings read from the environment (prefix COACHWAY_) or a .env file."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Everything configurable about one CoachWay installation."""
+
+    model_config = SettingsConfigDict(env_prefix="COACHWAY_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'coachway.db'}"
+    secret_key: str = "dev-only-change-me-in-production-0123456789abcdef"
+    storage_dir: Path = REPO_ROOT / "var" / "storage"
+    base_url: str = "http://127.0.0.1:8000"
+    # When true, session cookies are marked Secure (serve behind HTTPS).
+    secure_cookies: bool = False
+
+    access_token_minutes: int = 30
+    refresh_token_days: int = 14
+    web_session_hours: int = 12
+    password_reset_minutes: int = 30
+
+    # Sign-in throttling: this many failures within the window locks the account (or IP) for lockout_minutes.
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 20
+    login_failure_window_minutes: int = 15
+    login_lockout_minutes: int = 15
+
+    # email: "outbox" keeps messages viewable in admin; "smtp" delivers through smtp_host.
+    email_backend: str = "outbox"
+    email_from: str = "CoachWay <no-reply@coachway.local>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+
+    outbox_max_attempts: int = 6
+    outbox_backoff_seconds: int = 30
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache to change them)."""
+    return Settings()

@@ -1,0 +1,9 @@
+"""Imports every domain's models so the metadata is complete (Alembic, tests)."""
+
+from coachway.auth import models as auth_models  # noqa: F401
+from coachway.clients import models as clients_models  # noqa: F401
+from coachway.core import models as core_models  # noqa: F401
+from coachway.core.db import Base
+from coachway.fleet import models as fleet_models  # noqa: F401
+
+metadata = Base.metadata

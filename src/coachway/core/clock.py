@@ -1,0 +1,17 @@
+"""The one source of "now": aware UTC, replaceable in tests."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+_now: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
+
+
+def now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return _now()
+
+
+def set_clock(fn: Callable[[], datetime] | None) -> None:
+    """Replace the clock (tests fix "today"); None restores the real one."""
+    global _now
+    _now = fn or (lambda: datetime.now(UTC))

@@ -1,0 +1,30 @@
+"""Bring a database to the newest schema and sync the permission catalog."""
+
+from alembic import command
+from alembic.config import Config
+
+from coachway.config import REPO_ROOT
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    """The Alembic configuration of this repository, optionally for another database."""
+    cfg = Config(str(REPO_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    if database_url:
+        cfg.attributes["database_url"] = database_url
+    return cfg
+
+
+def upgrade(database_url: str | None = None) -> None:
+    """Run every pending migration, then add any new permissions with their default grants."""
+    command.upgrade(alembic_config(database_url), "head")
+    from coachway.auth.service import sync_permissions
+    from coachway.core.db import make_engine
+    from coachway.config import get_settings
+    from sqlalchemy.orm import Session
+
+    engine = make_engine(database_url or get_settings().database_url)
+    with Session(engine) as session:
+        sync_permissions(session)
+        session.commit()
+    engine.dispose()
