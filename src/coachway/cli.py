@@ -17,7 +17,7 @@ app.add_typer(jobs_app, name="jobs")
 
 @app.command()
 def serve(host: str = "127.0.0.1", port: Annotated[int | None, typer.Option()] = None,
-          service: Annotated[str | None, typer.Option(help="Serve one domain's API alone on its port")] = None,
+          service: Annotated[str | None, typer.Option(help="Serve one domain's API alone")] = None,
           reload: bool = False) -> None:
     """Serve the web pages and API (or one domain's API with --service)."""
     import uvicorn
@@ -89,23 +89,39 @@ def users_create(email: Annotated[str, typer.Option()], password: Annotated[str,
 
 
 @jobs_app.command("list")
-def jobs_list() -> None:
+def jobs_list(as_json: Annotated[bool, typer.Option("--json", help="As JSON: name, cron, description")]
+              = False) -> None:
     """List registered jobs and their schedules."""
-    from coachway.core.jobs import load_all
+    from coachway.core.jobs import jobs_as_json, load_all
 
+    if as_json:
+        typer.echo(jobs_as_json(), nl=False)
+        return
     for j in load_all().values():
         typer.echo(f"{j.name:40} {j.cron or '-':15} {j.description}")
+
+
+@jobs_app.command("export-airflow")
+def jobs_export_airflow(output: Annotated[str, typer.Option(help="The JSON file the DAG file reads")] =
+                        "deploy/airflow/dags/coachway_jobs.json") -> None:
+    """Write the job list that deploy/airflow/dags builds one DAG per job from."""
+    from pathlib import Path
+
+    from coachway.core.jobs import jobs_as_json
+
+    Path(output).write_text(jobs_as_json())
+    typer.echo(f"Wrote {output}.")
 
 
 @jobs_app.command("run")
 def jobs_run(name: str) -> None:
     """Run one job now."""
-    from coachway.core.jobs import run_job
+    from coachway.core.jobs import UnknownJob, run_job
 
     logging.basicConfig(level=logging.INFO)
     try:
         result = run_job(name)
-    except KeyError as exc:
+    except UnknownJob as exc:
         typer.echo(f"No job named {name!r}. See `coachway jobs list`.", err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"{name}: {result}")
