@@ -8,7 +8,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from coachway.core.db import new_session
-from coachway.core.errors import Unauthorized
+from coachway.core.errors import DomainError, Unauthorized
 from coachway.core.pagination import MAX_LIMIT
 from coachway.core.permissions import Actor
 
@@ -16,11 +16,20 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/
 
 
 def get_session() -> Iterator[Session]:
-    """One transaction per request: committed when the handler succeeds, rolled back when it fails."""
+    """One transaction per request: committed when the handler succeeds, rolled back when it fails.
+
+    A DomainError raised with keep_changes (a counted failed sign-in) commits what was flushed before it.
+    """
     session = new_session()
     try:
         yield session
         session.commit()
+    except DomainError as exc:
+        if exc.keep_changes:
+            session.commit()
+        else:
+            session.rollback()
+        raise
     except BaseException:
         session.rollback()
         raise
@@ -28,7 +37,9 @@ def get_session() -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits before the response is sent, so a client that gets a
+# 2xx can rely on the change being stored (and a failed commit becomes an error response).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def client_ip(request: Request) -> str | None:

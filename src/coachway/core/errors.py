@@ -11,16 +11,22 @@ PROBLEM_JSON = "application/problem+json"
 
 
 class DomainError(Exception):
-    """A business rule said no; status says how."""
+    """A business rule said no; status says how.
+
+    keep_changes=True asks the request to commit what the service flushed before refusing (a failed
+    sign-in must stay counted); by default a refused request changes nothing.
+    """
 
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None, headers=None):
+    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None, headers=None,
+                 keep_changes: bool = False):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
         self.headers = headers or {}
+        self.keep_changes = keep_changes
 
 
 class Invalid(DomainError):

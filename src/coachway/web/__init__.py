@@ -1,0 +1,1 @@
+"""The admin web shell: layout, page dependencies (session cookie, CSRF), errors, navigation, assets."""
