@@ -14,7 +14,9 @@ from coachway.core.errors import install_error_handlers
 DOMAIN_PORTS = {
     "auth": 8000, "charters": 8001, "clients": 8002, "documents": 8003, "payments": 8004,
     "notifications": 8005, "vendors": 8006, "sales": 8007, "pricing": 8008, "portals": 8009,
-    "changes": 8010, "reports": 8011, "fleet": 8001,
+    "changes": 8010, "reports": 8011,
+    # Not a service of the spec: hubs, vehicle types, vehicles and drivers get the next free port.
+    "fleet": 8012,
 }
 # Domains built so far, in mounting order.
 DOMAINS = ["auth", "clients", "fleet"]

@@ -29,8 +29,9 @@ class Client(Base):
     billing_postal_code: Mapped[str | None] = mapped_column(String(20))
     billing_country: Mapped[str] = mapped_column(String(2), default="US")
     notes: Mapped[str | None] = mapped_column(Text)
-    assigned_sales_agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL", use_alter=True),
-                                                                index=True)
+    # users also refers to clients, so this key is created after both tables (see migration 0001).
+    assigned_sales_agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True)
     sms_notifications_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     email_notifications_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True)

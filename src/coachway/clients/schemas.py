@@ -1,0 +1,132 @@
+"""Request and response models of clients and their contacts."""
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from coachway.clients.models import CLIENT_TYPES
+
+MAX_ID = 2_147_483_647  # ids are 32-bit integers in PostgreSQL
+_PHONE = re.compile(r"^\+?[0-9 ().\-]+(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+
+
+def _check_phone(value: str) -> str:
+    main = re.split(r"x|ext", value, flags=re.IGNORECASE)[0]
+    if not _PHONE.match(value) or not 7 <= sum(c.isdigit() for c in main) <= 15:
+        raise ValueError("Enter a phone number like (404) 555-0134 or +1 404 555 0134.")
+    return value
+
+
+def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
+    """A string trimmed of surrounding spaces, at most max_length long."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
+                                            max_length=max_length)]
+
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_check_phone)]
+Email = Annotated[EmailStr, Field(max_length=255)]
+ClientType = Literal[CLIENT_TYPES]
+Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class ContactCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text(200, 1)
+    title: Text(100) | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    is_primary: bool = False
+
+
+class ContactUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text(200, 1) | None = None
+    title: Text(100) | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    is_primary: bool | None = None
+
+
+class ContactRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    client_id: int
+    name: str
+    title: str | None
+    email: str | None
+    phone: str | None
+    is_primary: bool
+
+
+class ClientCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text(200, 1)
+    client_type: ClientType = "individual"
+    email: Email | None = None
+    phone: Phone | None = None
+    billing_address_line1: Text(200) | None = None
+    billing_address_line2: Text(200) | None = None
+    billing_city: Text(100) | None = None
+    billing_state: Text(50) | None = None
+    billing_postal_code: Text(20) | None = None
+    billing_country: Country = "US"
+    notes: Text(5000) | None = None
+    assigned_sales_agent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    sms_notifications_enabled: bool = False
+    email_notifications_enabled: bool = True
+    contacts: list[ContactCreate] = Field(default_factory=list, max_length=20)
+
+
+class ClientUpdate(BaseModel):
+    """Only the fields sent are changed; is_active needs clients:delete."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text(200, 1) | None = None
+    client_type: ClientType | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    billing_address_line1: Text(200) | None = None
+    billing_address_line2: Text(200) | None = None
+    billing_city: Text(100) | None = None
+    billing_state: Text(50) | None = None
+    billing_postal_code: Text(20) | None = None
+    billing_country: Country | None = None
+    notes: Text(5000) | None = None
+    assigned_sales_agent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    sms_notifications_enabled: bool | None = None
+    email_notifications_enabled: bool | None = None
+    is_active: bool | None = None
+
+
+class ClientRead(BaseModel):
+    """A client as the reader may see it: the internal fields are absent without clients:read_internal."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    client_type: str
+    email: str | None
+    phone: str | None
+    billing_address_line1: str | None
+    billing_address_line2: str | None
+    billing_city: str | None
+    billing_state: str | None
+    billing_postal_code: str | None
+    billing_country: str
+    sms_notifications_enabled: bool
+    email_notifications_enabled: bool
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+    contacts: list[ContactRead]
+    notes: str | None = None
+    stripe_customer_id: str | None = None
+    assigned_sales_agent_id: int | None = None

@@ -1,0 +1,203 @@
+"""Request and response models of hubs, vehicle types, vehicles and drivers."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from coachway.fleet.models import VEHICLE_STATUSES
+
+MAX_ID = 2_147_483_647  # ids are 32-bit integers in PostgreSQL
+_PHONE = re.compile(r"^\+?[0-9 ().\-]+(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+
+
+def _check_phone(value: str) -> str:
+    main = re.split(r"x|ext", value, flags=re.IGNORECASE)[0]
+    if not _PHONE.match(value) or not 7 <= sum(c.isdigit() for c in main) <= 15:
+        raise ValueError("Enter a phone number like (404) 555-0134 or +1 404 555 0134.")
+    return value
+
+
+def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
+    """A string trimmed of surrounding spaces, at most max_length long."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
+                                            max_length=max_length)]
+
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_check_phone)]
+RefId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=10, decimal_places=7)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=10, decimal_places=7)]
+# Patterns are checked before upper/lower casing, so they accept both cases.
+HubCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                           pattern=r"^[A-Za-z0-9]{2,10}$")]
+TypeCode = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True,
+                                            pattern=r"^[A-Za-z][A-Za-z0-9_]{1,29}$")]
+UnitNumber = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                              pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,29}$")]
+Vin = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                       pattern=r"^[A-HJ-NPR-Za-hj-npr-z0-9]{17}$")]
+VehicleStatus = Literal[VEHICLE_STATUSES]
+Year = Annotated[int, Field(ge=1950, le=2100)]
+CdlNumber = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
+                                             pattern=r"^[A-Za-z0-9\-]{4,50}$")]
+
+
+# ---------------------------------------------------------------- hubs
+
+class HubCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: HubCode
+    name: Text(100, 1)
+    address: Text(255) | None = None
+    city: Text(100) | None = None
+    state: Text(50) | None = None
+    postal_code: Text(20) | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    timezone: Text(64, 1) = "America/New_York"
+
+
+class HubUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: HubCode | None = None
+    name: Text(100, 1) | None = None
+    address: Text(255) | None = None
+    city: Text(100) | None = None
+    state: Text(50) | None = None
+    postal_code: Text(20) | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    timezone: Text(64, 1) | None = None
+    is_active: bool | None = None
+
+
+class HubRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    address: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+    timezone: str
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+# ---------------------------------------------------------------- vehicle types
+
+class VehicleTypeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: TypeCode
+    name: Text(100, 1)
+    capacity: int = Field(ge=1, le=100)
+    description: Text(2000) | None = None
+    sort_order: int = Field(default=0, ge=0, le=10_000)
+
+
+class VehicleTypeUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: TypeCode | None = None
+    name: Text(100, 1) | None = None
+    capacity: int | None = Field(default=None, ge=1, le=100)
+    description: Text(2000) | None = None
+    sort_order: int | None = Field(default=None, ge=0, le=10_000)
+    is_active: bool | None = None
+
+
+class VehicleTypeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    capacity: int
+    description: str | None
+    sort_order: int
+    is_active: bool
+
+
+# ---------------------------------------------------------------- vehicles
+
+class VehicleCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_number: UnitNumber
+    hub_id: RefId
+    vehicle_type_id: RefId
+    status: VehicleStatus = "active"
+    make: Text(50) | None = None
+    model: Text(50) | None = None
+    year: Year | None = None
+    vin: Vin | None = None
+    license_plate: Text(20) | None = None
+    notes: Text(2000) | None = None
+
+
+class VehicleUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_number: UnitNumber | None = None
+    hub_id: RefId | None = None
+    vehicle_type_id: RefId | None = None
+    status: VehicleStatus | None = None
+    make: Text(50) | None = None
+    model: Text(50) | None = None
+    year: Year | None = None
+    vin: Vin | None = None
+    license_plate: Text(20) | None = None
+    notes: Text(2000) | None = None
+
+
+class VehicleRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    unit_number: str
+    hub_id: int
+    vehicle_type_id: int
+    status: str
+    make: str | None
+    model: str | None
+    year: int | None
+    vin: str | None
+    license_plate: str | None
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+# ---------------------------------------------------------------- drivers
+
+class DriverUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cdl_number: CdlNumber | None = None
+    cdl_expiry: date | None = None
+    hub_id: RefId | None = None
+    phone: Phone | None = None
+
+
+class DriverRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    full_name: str
+    phone: str | None
+    is_active: bool
+    hub_id: int | None
+    cdl_number: str | None
+    cdl_expiry: date | None

@@ -1,0 +1,72 @@
+"""Keyword-argument helpers that build clients and fleet data through the services."""
+
+import itertools
+
+from coachway.core.db import transaction
+from coachway.core.permissions import SYSTEM
+from tests.factories import login, make_user
+
+_seq = itertools.count(1)
+
+
+def make_client(*, name: str | None = None, client_type: str = "corporate", **kw):
+    """A client, committed; returns the row (detached)."""
+    from coachway.clients.service import create_client
+
+    n = next(_seq)
+    kw.setdefault("email", f"client{n}@example.com")
+    with transaction() as session:
+        client = create_client(session, SYSTEM, name=name or f"Client {n}", client_type=client_type, **kw)
+        client.contacts  # noqa: B018 - load them before the session closes
+    return client
+
+
+def make_hub(*, code: str | None = None, name: str | None = None, timezone: str = "America/New_York", **kw):
+    """A hub, committed."""
+    from coachway.fleet.service import create_hub
+
+    n = next(_seq)
+    with transaction() as session:
+        return create_hub(session, SYSTEM, code=code or f"H{n}", name=name or f"Hub {n}", timezone=timezone,
+                          **kw)
+
+
+def make_vehicle_type(*, code: str | None = None, capacity: int = 56, **kw):
+    """A vehicle type, committed."""
+    from coachway.fleet.service import create_vehicle_type
+
+    n = next(_seq)
+    kw.setdefault("name", f"Type {n}")
+    with transaction() as session:
+        return create_vehicle_type(session, SYSTEM, code=code or f"type_{n}", capacity=capacity, **kw)
+
+
+def make_vehicle(*, hub_id: int | None = None, vehicle_type_id: int | None = None,
+                 unit_number: str | None = None, **kw):
+    """A vehicle (with a new hub and type unless given), committed."""
+    from coachway.fleet.service import create_vehicle
+
+    n = next(_seq)
+    hub_id = hub_id or make_hub().id
+    vehicle_type_id = vehicle_type_id or make_vehicle_type().id
+    with transaction() as session:
+        return create_vehicle(session, SYSTEM, unit_number=unit_number or f"U{n}", hub_id=hub_id,
+                              vehicle_type_id=vehicle_type_id, **kw)
+
+
+def make_driver(**kw):
+    """A user of role driver, committed."""
+    return make_user(role="driver", **kw)
+
+
+def client_user_headers(client, client_id: int) -> dict:
+    """Sign in a new portal user of the given client."""
+    user = make_user(role="client", client_id=client_id)
+    return login(client, user.email)
+
+
+def audit_rows(client, admin_headers: dict, **filters) -> list[dict]:
+    """Audit log entries matching filters, newest first (read through the API as an admin)."""
+    r = client.get("/api/v1/audit-log", params={"limit": 200, **filters}, headers=admin_headers)
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
