@@ -51,6 +51,9 @@ def database_url():
     os.environ.setdefault("COACHWAY_STORAGE_DIR", tempfile.mkdtemp(prefix="cw-storage-"))
     # Fast, deterministic settings for tests; the real defaults are exercised by their own tests.
     os.environ["COACHWAY_OUTBOX_BACKOFF_SECONDS"] = "30"
+    # Cheap argon2id parameters: hashing is exercised, not its cost (the real cost is the default).
+    os.environ["COACHWAY_PASSWORD_HASH_TIME_COST"] = "1"
+    os.environ["COACHWAY_PASSWORD_HASH_MEMORY_KIB"] = "1024"
     get_settings.cache_clear()
     db.reset_engine()
     from coachway.core.migrate import upgrade

@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     # When true, session cookies are marked Secure (serve behind HTTPS).
     secure_cookies: bool = False
 
+    # argon2id cost (RFC 9106 second recommendation: t=3, 64 MiB). Tests lower it to stay fast.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
+
     access_token_minutes: int = 30
     refresh_token_days: int = 14
     web_session_hours: int = 12

@@ -2,18 +2,40 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from coachway.auth import service
-from coachway.auth.schemas import (AuditRead, LoginRequest, MeRead, Message, MfaCode, MfaRequired,
-                                   MfaSetupRead, MfaVerifyRequest, OutboxRead, PasswordChange,
-                                   PasswordResetConfirm, PasswordResetRequest, PermissionRead,
-                                   RecoveryCodes, RefreshRequest, RoleCreate, RolePermissionsUpdate,
-                                   RoleRead, TokenPair, UserCreate, UserRead, UserUpdate)
+from coachway.auth.schemas import (
+    AuditRead,
+    LoginRequest,
+    MeRead,
+    Message,
+    MfaCode,
+    MfaRequired,
+    MfaSetupRead,
+    MfaVerifyRequest,
+    OutboxRead,
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    PermissionRead,
+    RecoveryCodes,
+    RefreshRequest,
+    RoleCreate,
+    RolePermissionsUpdate,
+    RoleRead,
+    TokenPair,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 from coachway.core.deps import CurrentActor, PageDep, SessionDep, client_ip
 from coachway.core.pagination import Page
 
 router = APIRouter(prefix="/api/v1")
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+RoleName = Annotated[str, Path(min_length=1, max_length=50)]
 
 
 def _tokens(t: service.Tokens) -> TokenPair:
@@ -58,16 +80,16 @@ def me(actor: CurrentActor, session: SessionDep):
 
 
 @router.post("/auth/password-reset/request", response_model=Message, status_code=202, tags=["auth"])
-def password_reset_request(body: PasswordResetRequest, session: SessionDep):
+def password_reset_request(body: PasswordResetRequest, request: Request, session: SessionDep):
     """Mail a reset link (the answer is the same whether or not the email has an account)."""
-    service.request_password_reset(session, email=body.email)
+    service.request_password_reset(session, email=body.email, ip=client_ip(request))
     return Message(detail="If that email has an account, a reset link is on its way.")
 
 
 @router.post("/auth/password-reset/confirm", response_model=Message, tags=["auth"])
-def password_reset_confirm(body: PasswordResetConfirm, session: SessionDep):
+def password_reset_confirm(body: PasswordResetConfirm, request: Request, session: SessionDep):
     """Set a new password with the mailed token."""
-    service.reset_password(session, token=body.token, new_password=body.new_password)
+    service.reset_password(session, token=body.token, new_password=body.new_password, ip=client_ip(request))
     return Message(detail="Your password is changed. Sign in with the new one.")
 
 
@@ -123,13 +145,13 @@ def create_user(body: UserCreate, actor: CurrentActor, session: SessionDep):
 
 
 @router.get("/users/{user_id}", response_model=UserRead, tags=["users"])
-def get_user(user_id: int, actor: CurrentActor, session: SessionDep):
+def get_user(user_id: Id, actor: CurrentActor, session: SessionDep):
     """One user."""
     return service.get_user(session, actor, user_id)
 
 
 @router.patch("/users/{user_id}", response_model=UserRead, tags=["users"])
-def update_user(user_id: int, body: UserUpdate, actor: CurrentActor, session: SessionDep):
+def update_user(user_id: Id, body: UserUpdate, actor: CurrentActor, session: SessionDep):
     """Change a user."""
     return service.update_user(session, actor, user_id, **body.model_dump(exclude_unset=True))
 
@@ -147,13 +169,14 @@ def create_role(body: RoleCreate, actor: CurrentActor, session: SessionDep):
 
 
 @router.get("/roles/{name}", response_model=RoleRead, tags=["roles"])
-def get_role(name: str, actor: CurrentActor, session: SessionDep):
+def get_role(name: RoleName, actor: CurrentActor, session: SessionDep):
     """One role."""
     return service.get_role(session, actor, name)
 
 
 @router.put("/roles/{name}/permissions", response_model=RoleRead, tags=["roles"])
-def set_role_permissions(name: str, body: RolePermissionsUpdate, actor: CurrentActor, session: SessionDep):
+def set_role_permissions(name: RoleName, body: RolePermissionsUpdate, actor: CurrentActor,
+                         session: SessionDep):
     """Replace a role's permissions."""
     return service.set_role_permissions(session, actor, name, permissions=body.permissions,
                                         description=body.description)
@@ -170,7 +193,7 @@ def list_permissions(actor: CurrentActor, session: SessionDep):
 def list_audit(actor: CurrentActor, session: SessionDep, page: PageDep,
                entity_type: Annotated[str | None, Query(max_length=50)] = None,
                entity_id: Annotated[str | None, Query(max_length=64)] = None,
-               actor_id: Annotated[int | None, Query(ge=1)] = None):
+               actor_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None):
     """The audit log, newest first."""
     items, total = service.list_audit(session, actor, entity_type=entity_type, entity_id=entity_id,
                                       actor_id=actor_id, limit=page.limit, offset=page.offset)
@@ -190,6 +213,6 @@ def list_outbox(actor: CurrentActor, session: SessionDep, page: PageDep,
 
 
 @router.post("/outbox/{message_id}/resend", response_model=OutboxRead, tags=["outbox"])
-def resend_outbox(message_id: int, actor: CurrentActor, session: SessionDep):
+def resend_outbox(message_id: Id, actor: CurrentActor, session: SessionDep):
     """Deliver a message again."""
     return service.resend_outbox(session, actor, message_id)

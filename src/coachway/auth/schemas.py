@@ -1,10 +1,14 @@
 """Request and response models of sign-in, users and roles."""
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 Password = Field(min_length=10, max_length=200)
+MAX_ID = 2**31 - 1
+LinkId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class LoginRequest(BaseModel):
@@ -90,12 +94,12 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: EmailStr
-    full_name: str = Field(min_length=1, max_length=200)
+    full_name: Name
     password: str = Password
     role: str = Field(min_length=1, max_length=50)
     phone: str | None = Field(default=None, max_length=40)
-    client_id: int | None = Field(default=None, ge=1)
-    hub_id: int | None = Field(default=None, ge=1)
+    client_id: LinkId | None = None
+    hub_id: LinkId | None = None
     cdl_number: str | None = Field(default=None, max_length=50)
     cdl_expiry: date | None = None
 
@@ -103,12 +107,12 @@ class UserCreate(BaseModel):
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    full_name: Name | None = None
     role: str | None = Field(default=None, min_length=1, max_length=50)
     phone: str | None = Field(default=None, max_length=40)
     is_active: bool | None = None
-    client_id: int | None = Field(default=None, ge=1)
-    hub_id: int | None = Field(default=None, ge=1)
+    client_id: LinkId | None = None
+    hub_id: LinkId | None = None
     cdl_number: str | None = Field(default=None, max_length=50)
     cdl_expiry: date | None = None
 

@@ -1,18 +1,28 @@
 """Sign-in, sessions, password reset, MFA, users and roles: the rules API and pages share."""
 
+import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import column, delete, func, select, table, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coachway.auth.models import (LoginAttempt, MfaChallenge, MfaRecoveryCode, Permission, Role,
-                                  RolePermission, User, UserSession)
+from coachway.auth.models import (
+    LoginAttempt,
+    MfaChallenge,
+    MfaRecoveryCode,
+    Permission,
+    Role,
+    RolePermission,
+    User,
+    UserSession,
+)
 from coachway.config import get_settings
 from coachway.core import audit, clock, outbox, security
-from coachway.core.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
+from coachway.core.db import is_postgres
+from coachway.core.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized
 from coachway.core.models import AuditLog, OutboxMessage
 from coachway.core.pagination import paginate
 from coachway.core.permissions import ROLES, Actor, catalog, require
@@ -20,6 +30,8 @@ from coachway.core.permissions import ROLES, Actor, catalog, require
 MFA_CHALLENGE_MINUTES = 5
 MFA_MAX_ATTEMPTS = 5
 RECOVERY_CODE_COUNT = 10
+# Payload flag of an outbox message whose body holds a secret (a reset link): hidden in the outbox viewer.
+SENSITIVE = "sensitive"
 USER_AUDIT_FIELDS = ("email", "full_name", "phone", "role", "is_active", "client_id", "hub_id",
                      "cdl_number", "cdl_expiry", "mfa_enabled")
 
@@ -83,35 +95,80 @@ def _normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _check_throttle(session: Session, email: str, ip: str | None) -> None:
+def _one_attempt_at_a_time(session: Session, email: str) -> None:
+    # Without this, parallel guesses at one account all pass the throttle check before any of them is
+    # counted. The lock is PostgreSQL's (held to the end of the request's transaction); SQLite, the
+    # development database, is not guarded.
+    if is_postgres(session):
+        key = int.from_bytes(hashlib.sha256(f"sign-in:{email}".encode()).digest()[:8], "big", signed=True)
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def _lock_end(failures: list[datetime], *, limit: int) -> datetime | None:
+    """When the lock caused by these failures (oldest first) ends: `limit` of them within the window
+    lock for the lockout, and counting starts again after a lock."""
     s = get_settings()
+    window = timedelta(minutes=s.login_failure_window_minutes)
+    lockout = timedelta(minutes=s.login_lockout_minutes)
+    end: datetime | None = None
+    counted: list[datetime] = []
+    for at in failures:
+        counted = [c for c in counted if c > at - window]
+        counted.append(at)
+        if len(counted) >= limit:
+            end, counted = at + lockout, []
+    return end
+
+
+def _recent_failures(session: Session, *where) -> list[datetime]:
+    s = get_settings()
+    since = clock.now() - timedelta(minutes=s.login_failure_window_minutes + s.login_lockout_minutes)
+    times = session.scalars(select(LoginAttempt.created_at).where(
+        *where, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at >= since)
+        .order_by(LoginAttempt.created_at.desc(), LoginAttempt.id.desc()).limit(1000))
+    return list(reversed(list(times)))
+
+
+def _account_lock_end(session: Session, email: str) -> datetime | None:
+    # Counted per email whether or not it has an account, so that a lock never tells which emails exist;
+    # a successful sign-in (or password reset) starts the count again.
+    last_success = session.scalar(select(func.max(LoginAttempt.id)).where(
+        LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)))
+    where = [LoginAttempt.email == email]
+    if last_success is not None:
+        where.append(LoginAttempt.id > last_success)
+    return _lock_end(_recent_failures(session, *where), limit=get_settings().login_max_failures_per_account)
+
+
+def _retry_after(end: datetime) -> dict[str, str]:
+    return {"Retry-After": str(max(1, int((end - clock.now()).total_seconds()) + 1))}
+
+
+def _check_throttle(session: Session, email: str, ip: str | None) -> None:
     now = clock.now()
-    since = now - timedelta(minutes=s.login_failure_window_minutes)
-    user = session.scalar(select(User).where(User.email == email))
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        wait = int((user.locked_until - now).total_seconds()) + 1
+    end = _account_lock_end(session, email)
+    if end is not None and end > now:
         raise TooManyRequests("Too many failed sign-ins for this account. Try again later.",
-                              headers={"Retry-After": str(wait)})
+                              headers=_retry_after(end))
     if ip:
-        ip_failures = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.ip_address == ip, LoginAttempt.succeeded.is_(False),
-            LoginAttempt.created_at >= since)) or 0
-        if ip_failures >= s.login_max_failures_per_ip:
+        end = _lock_end(_recent_failures(session, LoginAttempt.ip_address == ip),
+                        limit=get_settings().login_max_failures_per_ip)
+        if end is not None and end > now:
             raise TooManyRequests("Too many failed sign-ins from your address. Try again later.",
-                                  headers={"Retry-After": str(s.login_lockout_minutes * 60)})
+                                  headers=_retry_after(end))
 
 
 def _record_failure(session: Session, email: str, ip: str | None) -> None:
-    s = get_settings()
-    session.add(LoginAttempt(email=email, ip_address=ip, succeeded=False))
+    session.add(LoginAttempt(email=email, ip_address=ip, succeeded=False, created_at=clock.now()))
     session.flush()
-    since = clock.now() - timedelta(minutes=s.login_failure_window_minutes)
-    failures = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.email == email, LoginAttempt.succeeded.is_(False),
-        LoginAttempt.created_at >= since)) or 0
-    if failures >= s.login_max_failures_per_account:
-        session.execute(update(User).where(User.email == email)
-                        .values(locked_until=clock.now() + timedelta(minutes=s.login_lockout_minutes)))
+    end = _account_lock_end(session, email)
+    if end is not None and end > clock.now():
+        # Only shown to admins; the attempts above are what the throttle reads.
+        session.execute(update(User).where(User.email == email).values(locked_until=end))
+
+
+def _record_success(session: Session, email: str, ip: str | None) -> None:
+    session.add(LoginAttempt(email=email, ip_address=ip, succeeded=True, created_at=clock.now()))
 
 
 def _open_session(session: Session, user: User, *, kind: str, ip: str | None, user_agent: str | None,
@@ -128,27 +185,37 @@ def _open_session(session: Session, user: User, *, kind: str, ip: str | None, us
     session.add(UserSession(user_id=user.id, session_token=security.hash_token(access),
                             refresh_token_hash=security.hash_token(refresh) if kind == "api" else None,
                             kind=kind, impersonated_by=impersonated_by, ip_address=ip,
-                            user_agent=(user_agent or "")[:1000], access_expires_at=access_exp,
-                            expires_at=expires, last_activity=now))
-    user.last_login_at = now
-    user.last_login_ip = ip
-    user.locked_until = None
+                            user_agent=(user_agent or "")[:1000], created_at=now,
+                            access_expires_at=access_exp, expires_at=expires, last_activity=now))
+    if impersonated_by is None:
+        _record_success(session, user.email, ip)
+        user.last_login_at = now
+        user.last_login_ip = ip
+        user.locked_until = None
     session.flush()
     return Tokens(access, refresh, int((access_exp - now).total_seconds()), user.id)
+
+
+WRONG_CREDENTIALS = "Wrong email or password."
+CHALLENGE_ENDED = "This sign-in has expired. Sign in again."
+SESSION_ENDED = "Your session has ended. Sign in again."
 
 
 def login(session: Session, *, email: str, password: str, ip: str | None = None,
           user_agent: str | None = None, kind: str = "api") -> Tokens | MfaPending:
     """Check email and password; hand out a session, or an MFA challenge when MFA is on."""
     email = _normalize_email(email)
+    _one_attempt_at_a_time(session, email)
     _check_throttle(session, email, ip)
     user = session.scalar(select(User).where(User.email == email))
     ok = security.verify_password(user.password_hash if user else None, password)
+    # An inactive account fails like a wrong password and counts towards the lock, so neither the answer
+    # nor the lock tells a guesser that the password was right.
     if not ok or user is None or not user.is_active:
         _record_failure(session, email, ip)
-        raise Unauthorized("Wrong email or password.")
-    session.add(LoginAttempt(email=email, ip_address=ip, succeeded=True))
+        raise Unauthorized(WRONG_CREDENTIALS, keep_changes=True)
     if user.mfa_enabled:
+        # The password alone is not a sign-in: it neither resets the failure count nor sets last_login.
         token = security.new_token()
         session.add(MfaChallenge(user_id=user.id, token_hash=security.hash_token(token),
                                  expires_at=clock.now() + timedelta(minutes=MFA_CHALLENGE_MINUTES)))
@@ -159,13 +226,12 @@ def login(session: Session, *, email: str, password: str, ip: str | None = None,
 
 def _use_recovery_code(session: Session, user: User, code: str) -> bool:
     normalized = code.strip().lower().replace("-", "").replace(" ", "")
-    row = session.scalar(select(MfaRecoveryCode).where(
+    # One guarded write, so that two sign-ins racing with the same code cannot both use it.
+    used = session.execute(update(MfaRecoveryCode).where(
         MfaRecoveryCode.user_id == user.id, MfaRecoveryCode.code_hash == security.hash_token(normalized),
-        MfaRecoveryCode.used_at.is_(None)))
-    if row is None:
-        return False
-    row.used_at = clock.now()
-    return True
+        MfaRecoveryCode.used_at.is_(None)).values(used_at=clock.now())
+        .execution_options(synchronize_session=False))
+    return used.rowcount == 1
 
 
 def _code_ok(session: Session, user: User, code: str) -> bool:
@@ -180,49 +246,60 @@ def verify_mfa(session: Session, *, mfa_token: str, code: str, ip: str | None = 
     challenge = session.scalar(select(MfaChallenge).where(
         MfaChallenge.token_hash == security.hash_token(mfa_token)).with_for_update())
     now = clock.now()
-    if (challenge is None or challenge.used_at is not None or challenge.expires_at < now
+    if (challenge is None or challenge.used_at is not None or challenge.expires_at <= now
             or challenge.attempts >= MFA_MAX_ATTEMPTS):
-        raise Unauthorized("This sign-in has expired. Sign in again.")
+        raise Unauthorized(CHALLENGE_ENDED)
     user = session.get(User, challenge.user_id)
-    if user is None or not user.is_active:
-        raise Unauthorized("This sign-in has expired. Sign in again.")
+    if user is None or not user.is_active or not user.mfa_enabled:
+        raise Unauthorized(CHALLENGE_ENDED)
+    # Wrong codes count towards the account's lock like wrong passwords: otherwise someone who knows the
+    # password could open challenge after challenge and guess codes without end.
+    _one_attempt_at_a_time(session, user.email)
+    _check_throttle(session, user.email, ip)
     if not _code_ok(session, user, code):
         challenge.attempts += 1
-        session.flush()
-        raise Unauthorized("That code is not right. Check your authenticator app and try again.")
+        _record_failure(session, user.email, ip)
+        raise Unauthorized("That code is not right. Check your authenticator app and try again.",
+                           keep_changes=True)
     challenge.used_at = now
     return _open_session(session, user, kind=kind, ip=ip, user_agent=user_agent)
 
 
 def refresh(session: Session, *, refresh_token: str) -> Tokens:
-    """Swap a refresh token for a new access and refresh token (the old refresh token dies)."""
-    row = session.scalar(select(UserSession).where(
-        UserSession.refresh_token_hash == security.hash_token(refresh_token)).with_for_update())
+    """Swap a refresh token for a new access and refresh token (the old ones die)."""
+    old_hash = security.hash_token(refresh_token)
+    row = session.scalar(select(UserSession).where(UserSession.refresh_token_hash == old_hash)
+                         .with_for_update())
     now = clock.now()
-    if row is None or row.revoked_at is not None or row.expires_at < now:
-        raise Unauthorized("Your session has ended. Sign in again.")
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise Unauthorized(SESSION_ENDED)
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
-        raise Unauthorized("Your session has ended. Sign in again.")
+        raise Unauthorized(SESSION_ENDED)
     access, new_refresh = security.new_token(), security.new_token()
-    s = get_settings()
-    row.session_token = security.hash_token(access)
-    row.refresh_token_hash = security.hash_token(new_refresh)
-    row.access_expires_at = now + timedelta(minutes=s.access_token_minutes)
-    row.last_activity = now
-    session.flush()
-    return Tokens(access, new_refresh, s.access_token_minutes * 60, user.id)
+    access_exp = min(now + timedelta(minutes=get_settings().access_token_minutes), row.expires_at)
+    # Guarded by the old hash: of two requests with the same refresh token only one swaps it, also where
+    # the row lock above does nothing (SQLite).
+    swapped = session.execute(
+        update(UserSession).where(UserSession.id == row.id, UserSession.refresh_token_hash == old_hash)
+        .values(session_token=security.hash_token(access),
+                refresh_token_hash=security.hash_token(new_refresh), access_expires_at=access_exp,
+                last_activity=now)
+        .execution_options(synchronize_session=False))
+    if swapped.rowcount != 1:
+        raise Unauthorized(SESSION_ENDED)
+    return Tokens(access, new_refresh, int((access_exp - now).total_seconds()), user.id)
 
 
 def authenticate(session: Session, token: str, *, ip: str | None = None) -> Actor:
     """The actor behind an access token or web session cookie; Unauthorized when it is not valid."""
     row = session.scalar(select(UserSession).where(UserSession.session_token == security.hash_token(token)))
     now = clock.now()
-    if row is None or row.revoked_at is not None or row.access_expires_at < now:
-        raise Unauthorized("Your session has ended. Sign in again.")
+    if row is None or row.revoked_at is not None or row.access_expires_at <= now or row.expires_at <= now:
+        raise Unauthorized(SESSION_ENDED)
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
-        raise Unauthorized("Your session has ended. Sign in again.")
+        raise Unauthorized(SESSION_ENDED)
     if now - row.last_activity > timedelta(minutes=1):
         row.last_activity = now
     return actor_for(session, user, ip=ip, user_session=row)
@@ -253,7 +330,8 @@ def me(session: Session, actor: Actor) -> User:
 
 # ---------------------------------------------------------------- password reset
 
-def request_password_reset(session: Session, *, email: str, base_url: str | None = None) -> None:
+def request_password_reset(session: Session, *, email: str, base_url: str | None = None,
+                           ip: str | None = None) -> None:
     """Mail a single-use reset link if the account exists; the answer is the same either way."""
     user = session.scalar(select(User).where(User.email == _normalize_email(email)))
     if user is None or not user.is_active:
@@ -263,30 +341,38 @@ def request_password_reset(session: Session, *, email: str, base_url: str | None
     user.password_reset_expires = clock.now() + timedelta(minutes=get_settings().password_reset_minutes)
     link = f"{(base_url or get_settings().base_url).rstrip('/')}/reset-password?token={token}"
     outbox.enqueue(session, "email.send", {
-        "to": user.email, "transactional": True, "template": "password_reset",
+        "to": user.email, "transactional": True, "template": "password_reset", SENSITIVE: True,
         "subject": "Reset your CoachWay password",
         "text": (f"Hello {user.full_name or user.email},\n\nSomeone asked to reset your CoachWay password. "
                  f"Use this link within {get_settings().password_reset_minutes} minutes:\n\n{link}\n\n"
                  "If it was not you, ignore this email; your password stays as it is.\n"),
     })
-    audit.record(session, Actor(user_id=user.id, role=user.role), entity_type="user", entity_id=user.id,
+    # Anyone may ask, so the request has no actor; the address it came from is kept.
+    audit.record(session, _anonymous(ip), entity_type="user", entity_id=user.id,
                  action="password_reset_requested")
 
 
-def reset_password(session: Session, *, token: str, new_password: str) -> None:
+def _anonymous(ip: str | None) -> Actor:
+    return Actor(user_id=None, role="anonymous", ip=ip)
+
+
+def reset_password(session: Session, *, token: str, new_password: str, ip: str | None = None) -> None:
     """Set a new password with a mailed token; the token dies and every session is signed out."""
     user = session.scalar(select(User).where(User.password_reset_token == security.hash_token(token))
                           .with_for_update())
-    if user is None or user.password_reset_expires is None or user.password_reset_expires < clock.now():
+    if (user is None or not user.is_active or user.password_reset_expires is None
+            or user.password_reset_expires <= clock.now()):
         raise Invalid.field("token", "This reset link is invalid or has expired. Ask for a new one.")
-    _check_password_rules(new_password, user.email)
+    _check_password_rules(new_password, user.email, field="new_password")
     user.password_hash = security.hash_password(new_password)
     user.password_reset_token = None
     user.password_reset_expires = None
     user.locked_until = None
+    # Whoever holds the mailed link owns the account: a lock from someone else's guesses ends here.
+    _record_success(session, user.email, ip)
     _revoke_all(session, user.id)
-    audit.record(session, Actor(user_id=user.id, role=user.role), entity_type="user", entity_id=user.id,
-                 action="password_reset")
+    audit.record(session, Actor(user_id=user.id, role=user.role, ip=ip), entity_type="user",
+                 entity_id=user.id, action="password_reset")
 
 
 def change_password(session: Session, actor: Actor, *, current_password: str, new_password: str) -> None:
@@ -294,17 +380,22 @@ def change_password(session: Session, actor: Actor, *, current_password: str, ne
     user = me(session, actor)
     if not security.verify_password(user.password_hash, current_password):
         raise Invalid.field("current_password", "Your current password is not right.")
-    _check_password_rules(new_password, user.email)
+    _check_password_rules(new_password, user.email, field="new_password")
     user.password_hash = security.hash_password(new_password)
     _revoke_all(session, user.id, except_session=actor.session_id)
     audit.record(session, actor, entity_type="user", entity_id=user.id, action="password_changed")
 
 
-def _check_password_rules(password: str, email: str) -> None:
+WEAK_PASSWORDS = {"password123", "password1234", "0123456789", "1234567890", "qwertyuiop", "coachway123"}
+
+
+def _check_password_rules(password: str, email: str, *, field: str) -> None:
     if len(password) < 10:
-        raise Invalid.field("new_password", "Use at least 10 characters.")
-    if password.lower() == email.lower() or password.lower() in {"password123", "0123456789", "1234567890"}:
-        raise Invalid.field("new_password", "Choose a password that is harder to guess.")
+        raise Invalid.field(field, "Use at least 10 characters.")
+    lowered = password.lower()
+    if (lowered in WEAK_PASSWORDS or email.lower() in lowered or email.split("@")[0].lower() == lowered
+            or len(set(lowered)) < 4):
+        raise Invalid.field(field, "Choose a password that is harder to guess.")
 
 
 # ---------------------------------------------------------------- MFA
@@ -380,14 +471,38 @@ def _check_role(session: Session, role: str) -> None:
         raise Invalid.field("role", f"There is no role named {role!r}.")
 
 
+def _check_may_handle_role(session: Session, actor: Actor, role: str) -> None:
+    # Whoever may create or change users must not reach beyond their own rights through them: no handing
+    # out, and no changing holders of, a role that may do more than the actor may.
+    if "*" in actor.permissions:
+        return
+    beyond = permissions_of(session, role) - actor.permissions
+    if beyond:
+        raise Forbidden(f"The {role} role may do things your role may not ({', '.join(sorted(beyond))}).")
+
+
+def _exists(session: Session, table_name: str, row_id: int) -> bool:
+    # Clients and hubs belong to other domains; only their existence matters here.
+    t = table(table_name, column("id"))
+    return session.scalar(select(t.c.id).where(t.c.id == row_id)) is not None
+
+
+def _check_links(session: Session, *, client_id: int | None, hub_id: int | None) -> None:
+    if client_id is not None and not _exists(session, "clients", client_id):
+        raise Invalid.field("client_id", f"There is no client {client_id}.")
+    if hub_id is not None and not _exists(session, "hubs", hub_id):
+        raise Invalid.field("hub_id", f"There is no hub {hub_id}.")
+
+
 def list_users(session: Session, actor: Actor, *, q: str | None = None, role: str | None = None,
                is_active: bool | None = None, limit: int = 50, offset: int = 0) -> tuple[list[User], int]:
-    """Users matching the filters, newest first."""
+    """Users matching the filters (text in name or email, role, activity), by name."""
     require(actor, "users:read")
     stmt = select(User).order_by(User.full_name, User.id)
-    if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.full_name).like(like))
+    if q and q.strip():
+        text = q.strip().lower()
+        stmt = stmt.where(func.lower(User.email).contains(text, autoescape=True)
+                          | func.lower(User.full_name).contains(text, autoescape=True))
     if role:
         stmt = stmt.where(User.role == role)
     if is_active is not None:
@@ -412,51 +527,65 @@ def create_user(session: Session, actor: Actor, *, email: str, full_name: str, p
     require(actor, "users:create")
     email = _normalize_email(email)
     _check_role(session, role)
-    _check_password_rules(password, email)
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"A user with email {email} already exists.")
+    _check_may_handle_role(session, actor, role)
+    _check_password_rules(password, email, field="password")
     if role == "client" and client_id is None:
         raise Invalid.field("client_id", "A client user must belong to a client.")
+    _check_links(session, client_id=client_id, hub_id=hub_id)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"A user with email {email} already exists.")
     user = User(email=email, full_name=full_name.strip(), password_hash=security.hash_password(password),
                 role=role, phone=phone, client_id=client_id, hub_id=hub_id, cdl_number=cdl_number,
                 cdl_expiry=cdl_expiry, is_active=True, mfa_enabled=False)
-    session.add(user)
     try:
-        session.flush()
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
     except IntegrityError as exc:
-        raise Invalid("A linked client or hub does not exist.",
-                      errors=[{"field": "client_id", "message": "check client_id and hub_id"}]) from exc
+        # Someone created the same email between the check above and this insert.
+        raise Conflict(f"A user with email {email} already exists.") from exc
     audit.record(session, actor, entity_type="user", entity_id=user.id, action="create",
                  new=_user_snapshot(user))
     return user
 
 
+USER_UPDATE_FIELDS = ("full_name", "role", "phone", "is_active", "client_id", "hub_id", "cdl_number",
+                      "cdl_expiry")
+
+
 def update_user(session: Session, actor: Actor, user_id: int, **changes) -> User:
     """Change a user's details, role or activity; deactivating signs them out everywhere."""
+    unknown = set(changes) - set(USER_UPDATE_FIELDS)
+    if unknown:
+        raise TypeError(f"not changeable user fields: {sorted(unknown)}")
     require(actor, "users:update")
     user = get_user(session, actor, user_id)
-    old = _user_snapshot(user)
-    if "role" in changes and changes["role"] is not None:
-        _check_role(session, changes["role"])
-        if user.id == actor.user_id and changes["role"] != user.role:
+    _check_may_handle_role(session, actor, user.role)
+    changes = {k: v for k, v in changes.items()
+               if not (k in ("full_name", "role", "is_active") and v is None)}
+    if "full_name" in changes:
+        changes["full_name"] = changes["full_name"].strip()
+    new_role = changes.get("role", user.role)
+    if new_role != user.role:
+        _check_role(session, new_role)
+        if user.id == actor.user_id:
             raise Conflict("You cannot change your own role.")
+        _check_may_handle_role(session, actor, new_role)
     if changes.get("is_active") is False and user.id == actor.user_id:
         raise Conflict("You cannot deactivate yourself.")
-    for key, value in changes.items():
-        if key in ("full_name", "role", "is_active") and value is None:
-            continue
-        setattr(user, key, value)
-    if user.role == "client" and user.client_id is None:
+    if new_role == "client" and changes.get("client_id", user.client_id) is None:
         raise Invalid.field("client_id", "A client user must belong to a client.")
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise Invalid("A linked client or hub does not exist.",
-                      errors=[{"field": "client_id", "message": "check client_id and hub_id"}]) from exc
+    _check_links(session, client_id=changes.get("client_id"), hub_id=changes.get("hub_id"))
+    old = _user_snapshot(user)
+    for key, value in changes.items():
+        setattr(user, key, value)
+    session.flush()
+    new = _user_snapshot(user)
+    if old == new:
+        return user
     if not user.is_active:
         _revoke_all(session, user.id)
-    audit.record(session, actor, entity_type="user", entity_id=user.id, action="update", old=old,
-                 new=_user_snapshot(user))
+    audit.record(session, actor, entity_type="user", entity_id=user.id, action="update", old=old, new=new)
     return user
 
 
@@ -500,9 +629,18 @@ def _check_permission_names(session: Session, names: list[str]) -> list[str]:
     known = set(session.scalars(select(Permission.name)))
     unknown = sorted(set(names) - known)
     if unknown:
-        raise Invalid("Unknown permissions.", errors=[{"field": "permissions", "message": f"unknown: {n}"}
-                                                      for n in unknown])
+        raise Invalid(f"Unknown permissions: {', '.join(unknown)}.",
+                      errors=[{"field": "permissions", "message": f"unknown: {n}"} for n in unknown])
     return sorted(set(names))
+
+
+def _check_may_grant(actor: Actor, names: set[str]) -> None:
+    # Granting a permission one does not hold would let a role editor raise themself above their rights.
+    if "*" in actor.permissions:
+        return
+    beyond = names - actor.permissions
+    if beyond:
+        raise Forbidden(f"You may only grant permissions you hold yourself ({', '.join(sorted(beyond))}).")
 
 
 def create_role(session: Session, actor: Actor, *, name: str, description: str = "",
@@ -512,6 +650,7 @@ def create_role(session: Session, actor: Actor, *, name: str, description: str =
     if session.get(Role, name) is not None:
         raise Conflict(f"A role named {name!r} already exists.")
     names = _check_permission_names(session, permissions or [])
+    _check_may_grant(actor, set(names))
     session.add(Role(name=name, description=description, is_system=False))
     session.flush()
     for p in names:
@@ -532,15 +671,20 @@ def set_role_permissions(session: Session, actor: Actor, name: str, *, permissio
     names = _check_permission_names(session, permissions)
     if name == actor.role and "roles:update" not in names:
         raise Conflict("You would lock yourself out of role management; keep roles:update on your role.")
+    _check_may_handle_role(session, actor, name)
     old = sorted(permissions_of(session, name))
+    _check_may_grant(actor, set(names) - set(old))
+    before = {"description": role.description, "permissions": old}
     session.execute(delete(RolePermission).where(RolePermission.role_name == name))
     for p in names:
         session.add(RolePermission(role_name=name, permission_name=p))
     if description is not None:
         role.description = description
     session.flush()
-    audit.record(session, actor, entity_type="role", entity_id=name, action="update",
-                 old={"permissions": old}, new={"permissions": names})
+    after = {"description": role.description, "permissions": names}
+    if after != before:
+        audit.record(session, actor, entity_type="role", entity_id=name, action="update", old=before,
+                     new=after)
     return get_role(session, actor, name)
 
 
@@ -562,7 +706,7 @@ def list_audit(session: Session, actor: Actor, *, entity_type: str | None = None
 
 
 def list_outbox(session: Session, actor: Actor, *, status: str | None = None, topic: str | None = None,
-                limit: int = 50, offset: int = 0) -> tuple[list[OutboxMessage], int]:
+                limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
     """Outbox messages, newest first, filtered by status and topic."""
     require(actor, "outbox:read")
     stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
@@ -570,14 +714,81 @@ def list_outbox(session: Session, actor: Actor, *, status: str | None = None, to
         stmt = stmt.where(OutboxMessage.status == status)
     if topic:
         stmt = stmt.where(OutboxMessage.topic == topic)
-    return paginate(session, stmt, limit=limit, offset=offset)
+    rows, total = paginate(session, stmt, limit=limit, offset=offset)
+    return [outbox_view(actor, m) for m in rows], total
 
 
-def resend_outbox(session: Session, actor: Actor, message_id: int) -> OutboxMessage:
+HIDDEN_BODY = "[hidden: this message holds a one-time sign-in secret]"
+OUTBOX_FIELDS = ("id", "topic", "payload", "status", "attempts", "next_attempt_at", "last_error",
+                 "created_at", "sent_at")
+
+
+def outbox_view(actor: Actor, msg: OutboxMessage) -> dict:
+    """A message as the outbox viewer shows it: a reset link is readable only by who may manage users."""
+    data = {k: getattr(msg, k) for k in OUTBOX_FIELDS}
+    if msg.payload.get(SENSITIVE) and not ("*" in actor.permissions or actor.can("users:update")):
+        data["payload"] = {k: (HIDDEN_BODY if k in ("text", "html") else v) for k, v in msg.payload.items()}
+    return data
+
+
+def resend_outbox(session: Session, actor: Actor, message_id: int) -> dict:
     """Queue a message for delivery again."""
     require(actor, "outbox:manage")
     msg = outbox.retry(session, message_id)
     if msg is None:
         raise NotFound(f"No outbox message {message_id}.")
     audit.record(session, actor, entity_type="outbox_message", entity_id=message_id, action="resend")
-    return msg
+    return outbox_view(actor, msg)
+
+
+# ---- drivers (for fleet)
+# Drivers are users; the fleet domain decides who may see and change which, then calls these.
+
+DRIVER_PROFILE_FIELDS = ("cdl_number", "cdl_expiry", "hub_id", "phone")
+
+
+def _drivers(user_ids: list[int] | None):
+    stmt = select(User).where(User.role == "driver")
+    return stmt if user_ids is None else stmt.where(User.id.in_(user_ids))
+
+
+def list_drivers(session: Session, *, user_ids: list[int] | None = None, q: str | None = None,
+                 hub_id: int | None = None, cdl_expiring_by: date | None = None,
+                 is_active: bool | None = None, limit: int = 50, offset: int = 0) -> tuple[list[User], int]:
+    """Driver accounts by name, among user_ids (None: all), filtered; CDL expiry includes lapsed ones."""
+    stmt = _drivers(user_ids).order_by(User.full_name, User.id)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.full_name).like(like)
+                          | func.lower(User.cdl_number).like(like))
+    if hub_id is not None:
+        stmt = stmt.where(User.hub_id == hub_id)
+    if cdl_expiring_by is not None:
+        stmt = stmt.where(User.cdl_expiry <= cdl_expiring_by)
+    if is_active is not None:
+        stmt = stmt.where(User.is_active.is_(is_active))
+    return paginate(session, stmt, limit=limit, offset=offset)
+
+
+def find_driver(session: Session, user_id: int, *, user_ids: list[int] | None = None) -> User | None:
+    """One driver account among user_ids (None: any), or None."""
+    return session.scalar(_drivers(user_ids).where(User.id == user_id))
+
+
+def update_driver_profile(session: Session, actor: Actor, driver: User, **changes) -> User:
+    """Set a driver's CDL number, CDL expiry, hub or phone, and audit it (fleet checks who may)."""
+    unknown = set(changes) - set(DRIVER_PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not driver profile fields: {sorted(unknown)}")
+    old = _user_snapshot(driver)
+    for key, value in changes.items():
+        setattr(driver, key, value)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Invalid.field("hub_id", "That hub does not exist.") from exc
+    new = _user_snapshot(driver)
+    if old != new:
+        audit.record(session, actor, entity_type="user", entity_id=driver.id, action="update", old=old,
+                     new=new)
+    return driver

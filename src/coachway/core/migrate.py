@@ -18,10 +18,11 @@ def alembic_config(database_url: str | None = None) -> Config:
 def upgrade(database_url: str | None = None) -> None:
     """Run every pending migration, then add any new permissions with their default grants."""
     command.upgrade(alembic_config(database_url), "head")
-    from coachway.auth.service import sync_permissions
-    from coachway.core.db import make_engine
-    from coachway.config import get_settings
     from sqlalchemy.orm import Session
+
+    from coachway.auth.service import sync_permissions
+    from coachway.config import get_settings
+    from coachway.core.db import make_engine
 
     engine = make_engine(database_url or get_settings().database_url)
     with Session(engine) as session:

@@ -3,27 +3,38 @@
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from coachway.config import get_settings
+from coachway.core import clock
 
-_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
-# Verifying against this keeps a sign-in for an unknown email as slow as one for a real account.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_kib: int) -> tuple[PasswordHasher, str]:
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)  # argon2id
+    # Verifying against this keeps a sign-in for an unknown email as slow as one for a real account.
+    return hasher, hasher.hash("not-a-real-password")
+
+
+def _hasher() -> tuple[PasswordHasher, str]:
+    s = get_settings()
+    return _hasher_for(s.password_hash_time_cost, s.password_hash_memory_kib)
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash of the password."""
-    return _hasher.hash(password)
+    return _hasher()[0].hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when password matches; constant work even when there is no hash."""
+    hasher, dummy = _hasher()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or dummy, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -57,4 +68,6 @@ def totp_uri(secret: str, email: str) -> str:
 def verify_totp(secret: str, code: str) -> bool:
     """True for the current code or its immediate neighbours (clock drift)."""
     code = (code or "").strip().replace(" ", "")
-    return code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if len(code) != 6 or not code.isascii() or not code.isdigit():
+        return False
+    return pyotp.TOTP(secret).verify(code, for_time=clock.now().timestamp(), valid_window=1)

@@ -1,0 +1,1 @@
+"""Benchmarks: scale data and timed scenarios (`make bench`), never part of the tests."""

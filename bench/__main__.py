@@ -1,0 +1,128 @@
+"""Run the benchmarks and append the figures to bench/RESULTS.md.
+
+    python -m bench [--scale N] [--database-url URL] [--requests N]
+
+Builds a fresh database (a temporary SQLite file unless --database-url names a PostgreSQL server,
+where a throw-away database is created and dropped), loads the demo company N times over, and
+measures the operations staff do all day through the real HTTP stack (in-process ASGI client).
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+
+
+def _percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, {len(ordered) / sum(ordered):.0f} req/s"
+
+
+def _timed(fn, n: int) -> list[float]:
+    out = []
+    for i in range(n):
+        t = time.perf_counter()
+        fn(i)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def _database(url: str | None) -> tuple[str, callable]:
+    if url and url.startswith("postgresql"):
+        from sqlalchemy import create_engine, make_url, text
+
+        base = make_url(url)
+        name = f"cw_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+
+        def drop():
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+        return base.set(database=name).render_as_string(hide_password=False), drop
+    tmp = tempfile.mkdtemp(prefix="cw-bench-")
+    return f"sqlite:///{tmp}/bench.db", lambda: None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--database-url", default=os.environ.get("COACHWAY_BENCH_DATABASE_URL"))
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+
+    url, drop = _database(args.database_url)
+    os.environ["COACHWAY_DATABASE_URL"] = url
+    from coachway.config import get_settings
+
+    get_settings.cache_clear()
+    from fastapi.testclient import TestClient
+    from sqlalchemy import func, select
+
+    from coachway import demo
+    from coachway.app import create_app
+    from coachway.clients.models import Client
+    from coachway.core import db
+    from coachway.core.migrate import upgrade
+
+    db.reset_engine()
+    lines = []
+    try:
+        upgrade(url)
+        t = time.perf_counter()
+        demo.load(scale=args.scale)
+        load_s = time.perf_counter() - t
+        with db.transaction() as s:
+            n_clients = s.scalar(select(func.count()).select_from(Client))
+        lines.append(f"- demo-data --scale {args.scale}: {load_s:.1f} s for {n_clients} clients "
+                     f"({n_clients / load_s:.0f} clients/s)")
+
+        with TestClient(create_app()) as c:
+            login = _timed(lambda i: c.post("/api/v1/auth/login", json={
+                "email": "admin@coachway.demo", "password": demo.DEMO_PASSWORD}).raise_for_status(), 20)
+            lines.append(f"- POST /api/v1/auth/login (argon2id verify): {_percentiles(login)}")
+            token = c.post("/api/v1/auth/login", json={"email": "admin@coachway.demo",
+                                                       "password": demo.DEMO_PASSWORD}).json()["access_token"]
+            h = {"Authorization": f"Bearer {token}"}
+            me = _timed(lambda i: c.get("/api/v1/auth/me", headers=h).raise_for_status(), args.requests)
+            lines.append(f"- GET /api/v1/auth/me (token check + permissions): {_percentiles(me)}")
+            page = _timed(lambda i: c.get("/api/v1/clients", params={"limit": 50, "offset": (i * 50) % max(
+                n_clients - 50, 1)}, headers=h).raise_for_status(), args.requests)
+            lines.append(f"- GET /api/v1/clients page of 50 over {n_clients}: {_percentiles(page)}")
+            words = ["church", "school", "smith", "atlanta", "404", "tours", "univ", "group"]
+            search = _timed(lambda i: c.get("/api/v1/clients", params={"q": words[i % len(words)]},
+                                            headers=h).raise_for_status(), args.requests)
+            lines.append(f"- GET /api/v1/clients?q=word over {n_clients}: {_percentiles(search)}")
+            vehicles = _timed(lambda i: c.get("/api/v1/vehicles", params={"limit": 100},
+                                              headers=h).raise_for_status(), args.requests)
+            lines.append(f"- GET /api/v1/vehicles page of 100: {_percentiles(vehicles)}")
+    finally:
+        db.reset_engine()
+        drop()
+
+    dialect = url.split(":", 1)[0].split("+")[0]
+    header = (f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {dialect}, scale {args.scale}, "
+              f"{os.cpu_count()} cores, Python {platform.python_version()}\n\n")
+    text = header + "\n".join(lines) + "\n"
+    print(text)
+    if not RESULTS.exists():
+        RESULTS.write_text("# Benchmark results\n\nWritten by `make bench` (`python -m bench`). "
+                           "Each run appends a section; figures are from this repository's dev machine.\n")
+    with RESULTS.open("a") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
