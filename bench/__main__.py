@@ -78,6 +78,9 @@ def main() -> None:
     from coachway.core.migrate import upgrade
 
     db.reset_engine()
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     lines = []
     try:
         upgrade(url)
