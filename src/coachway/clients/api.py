@@ -6,7 +6,6 @@ from fastapi import APIRouter, Path, Query, Response
 
 from coachway.clients import service
 from coachway.clients.schemas import (
-    MAX_ID,
     ClientCreate,
     ClientRead,
     ClientType,
@@ -16,6 +15,7 @@ from coachway.clients.schemas import (
     ContactUpdate,
 )
 from coachway.core.deps import CurrentActor, PageDep, SessionDep
+from coachway.core.fields import MAX_ID
 from coachway.core.pagination import Page
 from coachway.core.permissions import Actor
 

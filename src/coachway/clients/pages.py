@@ -14,7 +14,6 @@ from starlette.datastructures import FormData
 from coachway.auth import service as auth_service
 from coachway.clients import service
 from coachway.clients.schemas import (
-    MAX_ID,
     ClientCreate,
     ClientType,
     ClientUpdate,
@@ -22,6 +21,7 @@ from coachway.clients.schemas import (
     ContactUpdate,
 )
 from coachway.core.errors import Conflict, DomainError, Invalid, NotFound
+from coachway.core.fields import MAX_ID
 from coachway.core.permissions import Actor, require
 from coachway.web import nav
 from coachway.web.deps import FormDep, PageActor, PageSession

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from coachway.core.deps import CurrentActor, PageDep, SessionDep
+from coachway.core.fields import MAX_ID
 from coachway.core.pagination import Page
 from coachway.fleet import service
 from coachway.fleet.schemas import (
-    MAX_ID,
     DriverRead,
     DriverUpdate,
     HubCreate,

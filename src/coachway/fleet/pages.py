@@ -10,10 +10,10 @@ from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from coachway.core.errors import Conflict, DomainError, Invalid
+from coachway.core.fields import MAX_ID
 from coachway.core.permissions import Actor, require
 from coachway.fleet import service
 from coachway.fleet.schemas import (
-    MAX_ID,
     DriverUpdate,
     HubCreate,
     VehicleCreate,

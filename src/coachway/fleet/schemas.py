@@ -1,33 +1,14 @@
 """Request and response models of hubs, vehicle types, vehicles and drivers."""
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from coachway.core.fields import Phone, RefId, Text
 from coachway.fleet.models import VEHICLE_STATUSES
 
-MAX_ID = 2_147_483_647  # ids are 32-bit integers in PostgreSQL
-_PHONE = re.compile(r"^\+?[0-9 ().\-]+(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
-
-
-def _check_phone(value: str) -> str:
-    main = re.split(r"x|ext", value, flags=re.IGNORECASE)[0]
-    if not _PHONE.match(value) or not 7 <= sum(c.isdigit() for c in main) <= 15:
-        raise ValueError("Enter a phone number like (404) 555-0134 or +1 404 555 0134.")
-    return value
-
-
-def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
-    """A string trimmed of surrounding spaces, at most max_length long."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
-                                            max_length=max_length)]
-
-
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_check_phone)]
-RefId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=10, decimal_places=7)]
 Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=10, decimal_places=7)]
 # Patterns are checked before upper/lower casing, so they accept both cases.
