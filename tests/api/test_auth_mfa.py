@@ -230,3 +230,17 @@ def test_regenerated_recovery_codes_replace_the_old_ones(client):
     new_codes = r.json()["recovery_codes"]
     assert verify(client, start_login(client, user.email), old_codes[0]).status_code == 401
     assert verify(client, start_login(client, user.email), new_codes[0]).status_code == 200
+
+
+def test_guessing_the_code_to_turn_mfa_off_is_throttled(client):
+    user = make_user()
+    secret, _ = enable_mfa(client, user.email)
+    tokens = verify(client, start_login(client, user.email), code_for(secret)).json()
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    wrong = "000000" if code_for(secret) != "000000" else "111111"
+    for _ in range(5):
+        r = client.post("/api/v1/auth/mfa/disable", json={"code": wrong}, headers=headers)
+        assert r.status_code == 422
+    r = client.post("/api/v1/auth/mfa/disable", json={"code": code_for(secret)}, headers=headers)
+    assert r.status_code == 429
+    assert client.get("/api/v1/auth/me", headers=headers).json()["mfa_enabled"] is True

@@ -203,3 +203,16 @@ def test_change_password_with_wrong_current_password_is_422_and_changes_nothing(
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "current_password"
     assert sign_in(client, user.email, PASSWORD).status_code == 200
+
+
+def test_guessing_the_current_password_is_throttled(client):
+    user = make_user()
+    headers = login(client, user.email)
+    for _ in range(5):
+        r = client.post("/api/v1/auth/password", headers=headers,
+                        json={"current_password": "a-wrong-guess-1", "new_password": NEW_PASSWORD})
+        assert r.status_code == 422
+    r = client.post("/api/v1/auth/password", headers=headers,
+                    json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    assert r.status_code == 429
+    assert sign_in(client, user.email, NEW_PASSWORD).status_code in (401, 429)

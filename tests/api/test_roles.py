@@ -151,3 +151,14 @@ def test_role_editor_may_not_grant_what_they_do_not_hold(client, session):
     assert grants(session, "role_keeper") == {"roles:read", "roles:update"}
     r = client.put("/api/v1/roles/admin/permissions", json={"permissions": ["roles:update"]}, headers=keeper)
     assert r.status_code == 403
+
+
+def test_nul_character_in_role_description_is_422(client):
+    admin = user_headers(client, "admin")
+    r = client.post("/api/v1/roles", json={"name": "night_shift", "description": "late\x00"}, headers=admin)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "description"
+
+
+def test_role_name_with_control_characters_in_the_path_is_422(client):
+    admin = user_headers(client, "admin")
+    assert client.get("/api/v1/roles/a%00b", headers=admin).status_code == 422

@@ -80,9 +80,10 @@ def test_admin_changes_name_phone_and_role(client):
     admin = user_headers(client, "admin")
     user = make_user(role="sales_agent")
     r = client.patch(f"/api/v1/users/{user.id}", headers=admin,
-                     json={"full_name": " Renamed ", "phone": "555", "role": "manager"})
+                     json={"full_name": " Renamed ", "phone": "(404) 555-0134", "role": "manager"})
     assert r.status_code == 200
-    assert (r.json()["full_name"], r.json()["phone"], r.json()["role"]) == ("Renamed", "555", "manager")
+    assert (r.json()["full_name"], r.json()["phone"], r.json()["role"]) == ("Renamed", "(404) 555-0134",
+                                                                            "manager")
     me = client.get("/api/v1/auth/me", headers=login(client, user.email)).json()
     assert "users:read" in me["permissions"]
 

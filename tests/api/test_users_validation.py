@@ -165,3 +165,24 @@ def test_user_id_beyond_integer_range_is_422(client, admin):
 
 def test_search_text_over_100_characters_is_422(client, admin):
     assert_problem(client.get("/api/v1/users", params={"q": "x" * 101}, headers=admin), 422, "q")
+
+
+def test_nul_character_in_full_name_is_422(client, session, admin):
+    before = emails(session)
+    r = client.post("/api/v1/users", json=new_user(full_name="Ann\x00Lee"), headers=admin)
+    assert_problem(r, 422, "full_name")
+    assert emails(session) == before
+
+
+def test_control_character_in_phone_is_422(client, admin):
+    user = make_user()
+    assert_problem(client.patch(f"/api/v1/users/{user.id}", json={"phone": "555\n0100"}, headers=admin), 422,
+                   "phone")
+
+
+def test_nul_character_in_search_is_422(client, admin):
+    assert_problem(client.get("/api/v1/users", params={"q": "a\x00"}, headers=admin), 422, "q")
+
+
+def test_phone_that_is_not_a_phone_number_is_422(client, admin):
+    assert_problem(client.post("/api/v1/users", json=new_user(phone="call me"), headers=admin), 422, "phone")

@@ -72,3 +72,11 @@ def test_one_recovery_code_used_in_parallel_signs_in_once(client):
                            json={"mfa_token": token, "code": recovery["recovery_codes"][0]})
 
     assert in_parallel(verify, 4) == Counter({200: 1, 401: 3})
+
+
+def test_parallel_creates_of_one_email_make_one_user_and_409s(client):
+    admin = login(client, make_user(role="admin").email)
+    body = {"email": "twin@example.com", "full_name": "Twin", "role": "driver",
+            "password": "a-long-passphrase"}
+    statuses = in_parallel(lambda: client.post("/api/v1/users", json=body, headers=admin), 5)
+    assert statuses == Counter({201: 1, 409: 4})

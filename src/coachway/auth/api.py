@@ -6,6 +6,8 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from coachway.auth import service
 from coachway.auth.schemas import (
+    MAX_ID,
+    NO_CONTROL,
     AuditRead,
     LoginRequest,
     MeRead,
@@ -33,9 +35,8 @@ from coachway.core.deps import CurrentActor, PageDep, SessionDep, client_ip
 from coachway.core.pagination import Page
 
 router = APIRouter(prefix="/api/v1")
-MAX_ID = 2**31 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-RoleName = Annotated[str, Path(min_length=1, max_length=50)]
+RoleName = Annotated[str, Path(min_length=1, max_length=50, pattern=NO_CONTROL)]
 
 
 def _tokens(t: service.Tokens) -> TokenPair:
@@ -129,8 +130,9 @@ def mfa_recovery_codes(body: MfaCode, actor: CurrentActor, session: SessionDep):
 
 @router.get("/users", response_model=Page[UserRead], tags=["users"])
 def list_users(actor: CurrentActor, session: SessionDep, page: PageDep,
-               q: Annotated[str | None, Query(max_length=100)] = None,
-               role: Annotated[str | None, Query(max_length=50)] = None, is_active: bool | None = None):
+               q: Annotated[str | None, Query(max_length=100, pattern=NO_CONTROL)] = None,
+               role: Annotated[str | None, Query(max_length=50, pattern=NO_CONTROL)] = None,
+               is_active: bool | None = None):
     """Users, filtered by text, role and activity."""
     items, total = service.list_users(session, actor, q=q, role=role, is_active=is_active,
                                       limit=page.limit, offset=page.offset)
@@ -191,8 +193,8 @@ def list_permissions(actor: CurrentActor, session: SessionDep):
 
 @router.get("/audit-log", response_model=Page[AuditRead], tags=["audit"])
 def list_audit(actor: CurrentActor, session: SessionDep, page: PageDep,
-               entity_type: Annotated[str | None, Query(max_length=50)] = None,
-               entity_id: Annotated[str | None, Query(max_length=64)] = None,
+               entity_type: Annotated[str | None, Query(max_length=50, pattern=NO_CONTROL)] = None,
+               entity_id: Annotated[str | None, Query(max_length=64, pattern=NO_CONTROL)] = None,
                actor_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None):
     """The audit log, newest first."""
     items, total = service.list_audit(session, actor, entity_type=entity_type, entity_id=entity_id,
@@ -204,7 +206,7 @@ def list_audit(actor: CurrentActor, session: SessionDep, page: PageDep,
 @router.get("/outbox", response_model=Page[OutboxRead], tags=["outbox"])
 def list_outbox(actor: CurrentActor, session: SessionDep, page: PageDep,
                 status: Annotated[str | None, Query(pattern="^(pending|sent|failed)$")] = None,
-                topic: Annotated[str | None, Query(max_length=80)] = None):
+                topic: Annotated[str | None, Query(max_length=80, pattern=NO_CONTROL)] = None):
     """Queued, sent and failed messages."""
     items, total = service.list_outbox(session, actor, status=status, topic=topic, limit=page.limit,
                                        offset=page.offset)

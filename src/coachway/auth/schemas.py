@@ -5,10 +5,22 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from coachway.core.fields import MAX_ID, Phone, RefId
+
+__all__ = ["MAX_ID"]  # pages bound their path ids with it
+
 Password = Field(min_length=10, max_length=200)
-MAX_ID = 2**31 - 1
-LinkId = Annotated[int, Field(ge=1, le=MAX_ID)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Text people type: no control characters (PostgreSQL cannot even store NUL).
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+
+
+def Line(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
+    """One line of text, trimmed, without control characters."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
+                                            max_length=max_length, pattern=NO_CONTROL)]
+
+
+Name = Line(200, 1)
 
 
 class LoginRequest(BaseModel):
@@ -97,10 +109,10 @@ class UserCreate(BaseModel):
     full_name: Name
     password: str = Password
     role: str = Field(min_length=1, max_length=50)
-    phone: str | None = Field(default=None, max_length=40)
-    client_id: LinkId | None = None
-    hub_id: LinkId | None = None
-    cdl_number: str | None = Field(default=None, max_length=50)
+    phone: Phone | None = None
+    client_id: RefId | None = None
+    hub_id: RefId | None = None
+    cdl_number: Line(50) | None = None
     cdl_expiry: date | None = None
 
 
@@ -109,11 +121,11 @@ class UserUpdate(BaseModel):
 
     full_name: Name | None = None
     role: str | None = Field(default=None, min_length=1, max_length=50)
-    phone: str | None = Field(default=None, max_length=40)
+    phone: Phone | None = None
     is_active: bool | None = None
-    client_id: LinkId | None = None
-    hub_id: LinkId | None = None
-    cdl_number: str | None = Field(default=None, max_length=50)
+    client_id: RefId | None = None
+    hub_id: RefId | None = None
+    cdl_number: Line(50) | None = None
     cdl_expiry: date | None = None
 
 
@@ -129,7 +141,7 @@ class RoleCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=2, max_length=50, pattern=r"^[a-z][a-z0-9_]*$")
-    description: str = Field(default="", max_length=255)
+    description: Line(255) = ""
     permissions: list[str] = Field(default_factory=list, max_length=500)
 
 
@@ -137,7 +149,7 @@ class RolePermissionsUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     permissions: list[str] = Field(max_length=500)
-    description: str | None = Field(default=None, max_length=255)
+    description: Line(255) | None = None
 
 
 class PermissionRead(BaseModel):

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -375,11 +376,23 @@ def reset_password(session: Session, *, token: str, new_password: str, ip: str |
                  entity_id=user.id, action="password_reset")
 
 
+def _confirm_secret(session: Session, actor: Actor, user: User, ok: Callable[[], bool], *, field: str,
+                    message: str) -> None:
+    # A password or code asked of a signed-in user is throttled like a sign-in, so that a stolen session
+    # cannot guess its way to changing the password or turning two-step sign-in off.
+    _one_attempt_at_a_time(session, user.email)
+    _check_throttle(session, user.email, actor.ip)
+    if not ok():
+        _record_failure(session, user.email, actor.ip)
+        raise Invalid(message, errors=[{"field": field, "message": message}], keep_changes=True)
+
+
 def change_password(session: Session, actor: Actor, *, current_password: str, new_password: str) -> None:
     """Change one's own password; other sessions are signed out."""
     user = me(session, actor)
-    if not security.verify_password(user.password_hash, current_password):
-        raise Invalid.field("current_password", "Your current password is not right.")
+    _confirm_secret(session, actor, user,
+                    lambda: security.verify_password(user.password_hash, current_password),
+                    field="current_password", message="Your current password is not right.")
     _check_password_rules(new_password, user.email, field="new_password")
     user.password_hash = security.hash_password(new_password)
     _revoke_all(session, user.id, except_session=actor.session_id)
@@ -441,8 +454,8 @@ def disable_mfa(session: Session, actor: Actor, *, code: str) -> None:
     user = me(session, actor)
     if not user.mfa_enabled:
         raise Conflict("Two-step sign-in is not on.")
-    if not _code_ok(session, user, code):
-        raise Invalid.field("code", "That code is not right.")
+    _confirm_secret(session, actor, user, lambda: _code_ok(session, user, code), field="code",
+                    message="That code is not right.")
     user.mfa_enabled = False
     user.mfa_secret = None
     session.execute(delete(MfaRecoveryCode).where(MfaRecoveryCode.user_id == user.id))
@@ -454,8 +467,8 @@ def regenerate_recovery_codes(session: Session, actor: Actor, *, code: str) -> l
     user = me(session, actor)
     if not user.mfa_enabled:
         raise Conflict("Two-step sign-in is not on.")
-    if not _code_ok(session, user, code):
-        raise Invalid.field("code", "That code is not right.")
+    _confirm_secret(session, actor, user, lambda: _code_ok(session, user, code), field="code",
+                    message="That code is not right.")
     return _new_recovery_codes(session, user)
 
 
@@ -537,12 +550,12 @@ def create_user(session: Session, actor: Actor, *, email: str, full_name: str, p
     user = User(email=email, full_name=full_name.strip(), password_hash=security.hash_password(password),
                 role=role, phone=phone, client_id=client_id, hub_id=hub_id, cdl_number=cdl_number,
                 cdl_expiry=cdl_expiry, is_active=True, mfa_enabled=False)
+    session.add(user)
     try:
-        with session.begin_nested():
-            session.add(user)
-            session.flush()
+        session.flush()
     except IntegrityError as exc:
-        # Someone created the same email between the check above and this insert.
+        # Someone created the same email between the check above and this insert (the links were checked;
+        # no savepoint here: on SQLite one would commit the request's work early).
         raise Conflict(f"A user with email {email} already exists.") from exc
     audit.record(session, actor, entity_type="user", entity_id=user.id, action="create",
                  new=_user_snapshot(user))

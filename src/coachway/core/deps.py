@@ -42,6 +42,12 @@ def get_session() -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
+def undo_refused(session: Session, exc: DomainError) -> None:
+    """After catching a refusal (a page re-rendering its form): undo its work, unless it must be kept."""
+    if not exc.keep_changes:
+        session.rollback()
+
+
 def client_ip(request: Request) -> str | None:
     """The caller's address (the proxy is trusted to set X-Forwarded-For in deployment)."""
     return request.client.host if request.client else None

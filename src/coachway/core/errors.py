@@ -1,13 +1,18 @@
 """Domain errors raised by services, and their one HTTP shape (RFC 9457 problem details)."""
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+# SQLSTATEs of values the database refuses to store: too long, number out of range, bad characters.
+BAD_VALUE_STATES = {"22001", "22003", "22021", "22P05"}
 
 
 class DomainError(Exception):
@@ -94,8 +99,46 @@ def _loc_to_field(loc) -> str:
     return ".".join(parts) or str(loc[0] if loc else "")
 
 
+PROBLEM_SCHEMA = {
+    "title": "Problem", "type": "object", "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {
+            "type": "object", "required": ["field", "message"],
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
+
+
+def _document_problems(app: FastAPI) -> None:
+    # FastAPI documents its own 422 body; ours is problem details, for every 4xx, so say that instead.
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        schemas["Problem"] = PROBLEM_SCHEMA
+        content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                if "422" in responses:
+                    responses["422"] = {"description": "Invalid input", "content": content}
+                responses.setdefault("4XX", {"description": "Refused (problem details)", "content": content})
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Make every API error answer in the problem-details shape."""
+    """Make every API error answer in the problem-details shape (and document it so)."""
+    _document_problems(app)
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError):
@@ -106,6 +149,18 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = [{"field": _loc_to_field(e.get("loc", ())), "message": e.get("msg", "invalid")}
                   for e in exc.errors()]
         return problem(422, "Invalid input", "Some fields are missing or invalid.", request.url.path, errors)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError):
+        # A value that passed validation but cannot be stored (PostgreSQL refuses NUL characters in text)
+        # is the caller's input, so a 422; the request's transaction has been rolled back already.
+        orig = exc.orig
+        state = getattr(getattr(orig, "diag", None), "sqlstate", None) or getattr(orig, "sqlstate", None)
+        if state in BAD_VALUE_STATES or "NUL" in str(orig):
+            return problem(422, "Invalid input", "A value holds characters or a size that cannot be stored "
+                           "(a NUL character, or text or a number that is too large).", request.url.path)
+        log.error("database refused a value at %s", request.url.path, exc_info=exc)
+        return problem(500, "Server error", "Something went wrong on our side.", request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
