@@ -26,7 +26,7 @@ from coachway.auth.schemas import (
     UserUpdate,
 )
 from coachway.config import get_settings
-from coachway.core.deps import client_ip
+from coachway.core.deps import client_ip, undo_refused
 from coachway.core.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from coachway.core.permissions import ROLES, Actor, require
 from coachway.core.security import totp_uri
@@ -108,10 +108,13 @@ def login_mfa_submit(request: Request, session: PageSession, form: FormDep):
         body = validate(MfaVerifyRequest, data)
         tokens = service.verify_mfa(session, mfa_token=body.mfa_token, code=body.code, ip=client_ip(request),
                                     user_agent=_user_agent(request), kind="web")
-    except (Invalid, Unauthorized) as exc:
+    except (Invalid, Unauthorized, TooManyRequests) as exc:
+        # Wrong codes stay recorded (the session commits): they count against the challenge and the lock.
+        throttled = isinstance(exc, TooManyRequests)
         return render(request, "auth/login_mfa.html",
                       {"title": "Enter your code", "next": next_path, "mfa_token": data.get("mfa_token", ""),
-                       "form_errors": FormErrors.of(exc)}, status_code=400)
+                       "form_errors": FormErrors.of(exc)}, status_code=429 if throttled else 400,
+                      headers={k: v for k, v in exc.headers.items() if k == "Retry-After"})
     return _signed_in(request, tokens, next_path)
 
 
@@ -167,7 +170,7 @@ def reset_password_submit(request: Request, session: PageSession, form: FormDep)
         service.reset_password(session, token=body.token, new_password=body.new_password,
                                ip=client_ip(request))
     except Invalid as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return render(request, "auth/reset_password.html",
                       {"title": "Choose a new password", "token": data.get("token", ""),
                        "form_errors": FormErrors.of(exc)}, status_code=422)
@@ -215,7 +218,7 @@ def account_password(request: Request, actor: PageActor, session: PageSession, f
         service.change_password(session, actor, current_password=body.current_password,
                                 new_password=body.new_password)
     except Invalid as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _account_page(request, session, actor, section="password", errors=FormErrors.of(exc),
                              status_code=422)
     return redirect(request, "/account", flash="Your password is changed. Other sessions are signed out.")
@@ -227,7 +230,7 @@ def account_mfa_setup(request: Request, actor: PageActor, session: PageSession, 
     try:
         secret, _uri = service.start_mfa_setup(session, actor)
     except Conflict as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return redirect(request, "/account", flash=exc.detail, kind="error")
     return _mfa_setup_page(request, actor, secret)
 
@@ -240,10 +243,10 @@ def account_mfa_enable(request: Request, actor: PageActor, session: PageSession,
         body = validate(MfaCode, values(form, "code"))
         codes = service.enable_mfa(session, actor, code=body.code)
     except Conflict as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return redirect(request, "/account", flash=exc.detail, kind="error")
     except Invalid as exc:
-        session.rollback()
+        undo_refused(session, exc)
         if not SECRET_PATTERN.fullmatch(secret):
             return redirect(request, "/account", flash="Start the set-up again.", kind="error")
         return _mfa_setup_page(request, actor, secret, errors=FormErrors.of(exc), status_code=422)
@@ -257,10 +260,10 @@ def account_mfa_disable(request: Request, actor: PageActor, session: PageSession
         body = validate(MfaCode, values(form, "code"))
         service.disable_mfa(session, actor, code=body.code)
     except Conflict as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return redirect(request, "/account", flash=exc.detail, kind="error")
     except Invalid as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _account_page(request, session, actor, section="mfa_disable", errors=FormErrors.of(exc),
                              status_code=422)
     return redirect(request, "/account", flash="Two-step sign-in is off.")
@@ -273,10 +276,10 @@ def account_recovery_codes(request: Request, actor: PageActor, session: PageSess
         body = validate(MfaCode, values(form, "code"))
         codes = service.regenerate_recovery_codes(session, actor, code=body.code)
     except Conflict as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return redirect(request, "/account", flash=exc.detail, kind="error")
     except Invalid as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _account_page(request, session, actor, section="mfa_codes", errors=FormErrors.of(exc),
                              status_code=422)
     return _recovery_codes_page(request, codes, "New recovery codes are ready; the old ones no longer work.")
@@ -328,7 +331,7 @@ def user_create(request: Request, actor: PageActor, session: PageSession, form: 
     try:
         user = service.create_user(session, actor, **validate(UserCreate, data).model_dump())
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         data.pop("password", None)
         return _new_user_page(request, session, actor, data=data, errors=FormErrors.of(exc),
                               status_code=exc.status)
@@ -365,7 +368,7 @@ def user_update(request: Request, user_id: Id, actor: PageActor, session: PageSe
         changes = validate(UserUpdate, data).model_dump(exclude_unset=True)
         user = service.update_user(session, actor, user_id, **changes)
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _user_page(request, session, actor, user_id, data={**data, "phone": data["phone"] or ""},
                           errors=FormErrors.of(exc), status_code=exc.status)
     return redirect(request, f"/admin/users/{user.id}", flash=f"Saved the changes to {user.full_name}.")
@@ -397,7 +400,7 @@ def role_create(request: Request, actor: PageActor, session: PageSession, form: 
     try:
         role = service.create_role(session, actor, **validate(RoleCreate, data).model_dump())
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _roles_page(request, session, actor, data=data, errors=FormErrors.of(exc),
                            status_code=exc.status)
     return redirect(request, f"{ROLES_URL}/{role['name']}",
@@ -440,7 +443,7 @@ def role_update(request: Request, name: RoleName, actor: PageActor, session: Pag
         service.set_role_permissions(session, actor, name, permissions=body.permissions,
                                      description=body.description)
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _role_page(request, session, actor, name, chosen=set(chosen), description=description,
                           errors=FormErrors.of(exc), status_code=exc.status)
     return redirect(request, f"{ROLES_URL}/{name}", flash=f"Saved the permissions of {name}.")

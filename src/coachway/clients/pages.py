@@ -20,6 +20,7 @@ from coachway.clients.schemas import (
     ContactCreate,
     ContactUpdate,
 )
+from coachway.core.deps import undo_refused
 from coachway.core.errors import Conflict, DomainError, Invalid, NotFound
 from coachway.core.fields import MAX_ID
 from coachway.core.permissions import Actor, require
@@ -157,7 +158,7 @@ def client_create(request: Request, actor: PageActor, session: PageSession, form
         body = validate(ClientCreate, {k: v for k, v in data.items() if v is not None})
         client = service.create_client(session, actor, **body.model_dump())
     except (Invalid, Conflict) as exc:
-        session.rollback()  # nothing half-done may be committed
+        undo_refused(session, exc)  # nothing half-done may be committed
         return _form_page(request, session, actor, data=data, errors=_errors(exc),
                           status_code=exc.status)
     return redirect(request, f"/admin/clients/{client.id}", flash=f"{client.name} is added.")
@@ -186,7 +187,7 @@ def client_update(request: Request, client_id: Id, actor: PageActor, session: Pa
         changes = validate(ClientUpdate, sent).model_dump(exclude_unset=True)
         client = service.update_client(session, actor, client_id, **changes)
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         client = service.get_client(session, actor, client_id)
         return _form_page(request, session, actor, client=client, data=data, errors=_errors(exc),
                           status_code=exc.status)
@@ -278,7 +279,7 @@ def contact_add(request: Request, client_id: Id, actor: PageActor, session: Page
     try:
         contact = service.add_contact(session, actor, client_id, **validate(ContactCreate, data).model_dump())
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _detail_page(request, session, actor, client_id, contact_values=data,
                             errors=_errors(exc), status_code=exc.status)
     return redirect(request, f"/admin/clients/{client_id}",
@@ -319,7 +320,7 @@ def contact_update(request: Request, client_id: Id, contact_id: Id, actor: PageA
         contact = service.update_contact(session, actor, client_id, contact_id,
                                          **changes.model_dump(exclude_unset=True))
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _contact_page(request, session, actor, client_id, contact_id,
                              data={**data, "is_primary": primary}, errors=_errors(exc),
                              status_code=exc.status)

@@ -9,6 +9,7 @@ from typing import Annotated, Any, get_args
 from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy.orm import Session
 
+from coachway.core.deps import undo_refused
 from coachway.core.errors import Conflict, DomainError, Invalid
 from coachway.core.fields import MAX_ID
 from coachway.core.permissions import Actor, require
@@ -175,7 +176,7 @@ def vehicle_create(request: Request, actor: PageActor, session: PageSession, for
     try:
         vehicle = service.create_vehicle(session, actor, **validate(VehicleCreate, data).model_dump())
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _vehicle_form(request, session, actor, data=data, errors=_errors(exc),
                              status_code=exc.status)
     return redirect(request, FLEET, flash=f"Vehicle {vehicle.unit_number} is added to the fleet.")
@@ -198,7 +199,7 @@ def vehicle_update(request: Request, vehicle_id: Id, actor: PageActor, session: 
         body = validate(VehicleCreate, data)
         vehicle = service.update_vehicle(session, actor, vehicle_id, **_all_fields(body, VEHICLE_FIELDS))
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _vehicle_form(request, session, actor, vehicle=service.get_vehicle(session, actor, vehicle_id),
                              data=data, errors=_errors(exc), status_code=exc.status)
     return redirect(request, FLEET, flash=f"Saved vehicle {vehicle.unit_number}.")
@@ -237,7 +238,7 @@ def hub_create(request: Request, actor: PageActor, session: PageSession, form: F
     try:
         hub = service.create_hub(session, actor, **validate(HubCreate, data).model_dump())
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _hub_form(request, actor, data=data, errors=_errors(exc), status_code=exc.status)
     return redirect(request, f"{FLEET}/hubs", flash=f"Hub {hub.code} ({hub.name}) is open.")
 
@@ -260,7 +261,7 @@ def hub_update(request: Request, hub_id: Id, actor: PageActor, session: PageSess
         body = validate(HubCreate, data)
         hub = service.update_hub(session, actor, hub_id, **_all_fields(body, HUB_FIELDS), is_active=is_active)
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _hub_form(request, actor, hub=service.get_hub(session, actor, hub_id),
                          data={**data, "is_active": is_active}, errors=_errors(exc),
                          status_code=exc.status)
@@ -301,7 +302,7 @@ def type_create(request: Request, actor: PageActor, session: PageSession, form: 
     try:
         vtype = service.create_vehicle_type(session, actor, **validate(VehicleTypeCreate, data).model_dump())
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _type_form(request, actor, data=data, errors=_errors(exc), status_code=exc.status)
     return redirect(request, f"{FLEET}/vehicle-types",
                     flash=f"Vehicle type {vtype.name} ({vtype.capacity} seats) is added.")
@@ -326,7 +327,7 @@ def type_update(request: Request, type_id: Id, actor: PageActor, session: PageSe
         vtype = service.update_vehicle_type(session, actor, type_id, **_all_fields(body, TYPE_FIELDS),
                                             is_active=is_active)
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _type_form(request, actor, vtype=service.get_vehicle_type(session, actor, type_id),
                           data={**data, "is_active": is_active}, errors=_errors(exc),
                           status_code=exc.status)
@@ -389,7 +390,7 @@ def driver_update(request: Request, user_id: Id, actor: PageActor, session: Page
         changes = validate(DriverUpdate, data).model_dump()
         driver = service.update_driver(session, actor, user_id, **changes)
     except (Invalid, Conflict) as exc:
-        session.rollback()
+        undo_refused(session, exc)
         return _driver_form(request, session, actor, service.get_driver(session, actor, user_id), data=data,
                             errors=_errors(exc), status_code=exc.status)
     return redirect(request, f"{FLEET}/drivers", flash=f"Saved driver {driver.full_name}.")
