@@ -104,7 +104,11 @@ def clean_db(database_url):
 
 @pytest.fixture
 def session(clean_db):
-    """A session for arranging and checking data directly (commit to make it visible to the app)."""
+    """A session for arranging and checking data directly.
+
+    Commit to make its changes visible to the app; roll back (or commit) before reading what the app changed
+    since this session's last read: on SQLite a transaction reads one snapshot.
+    """
     s = db.new_session()
     yield s
     s.rollback()

@@ -18,7 +18,7 @@ def request_reset(client, email: str):
 
 
 def mails(session) -> list[OutboxMessage]:
-    session.expire_all()
+    session.rollback()  # end the read snapshot (SQLite keeps one per transaction) to see new mail
     return list(session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "email.send")))
 
 
