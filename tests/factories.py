@@ -1,7 +1,11 @@
 """Small keyword-argument helpers that build test data through the services."""
 
 import itertools
+from datetime import timedelta
 
+import pyotp
+
+from coachway.core import clock
 from coachway.core.db import transaction
 from coachway.core.permissions import SYSTEM
 
@@ -33,3 +37,13 @@ def user_headers(client, role: str = "admin", **kw) -> dict:
     """Create a user of the role and sign them in."""
     user = make_user(role=role, **kw)
     return login(client, user.email)
+
+
+def next_totp(secret: str, *, steps: int = 1) -> str:
+    """The code an authenticator app shows `steps` time steps (30 s each) later: moves the clock on.
+
+    A TOTP code is accepted once, so each use in a test needs the code of a newer time step.
+    """
+    later = clock.now() + timedelta(seconds=30 * steps)
+    clock.set_clock(lambda: later)
+    return pyotp.TOTP(secret).at(later.timestamp())

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from coachway.auth.models import MfaChallenge, User
 from coachway.core import clock
-from tests.factories import PASSWORD, login, make_user
+from tests.factories import PASSWORD, login, make_user, next_totp
 
 
 def code_for(secret: str, *, shift: timedelta = timedelta()) -> str:
-    """The code an authenticator app shows at the service's "now" (plus shift)."""
+    """The code an authenticator app shows (plus shift) a little later than the last code: codes work once."""
+    next_totp(secret, steps=3)
     return pyotp.TOTP(secret).at((clock.now() + shift).timestamp())
 
 
@@ -133,7 +134,8 @@ def test_wrong_codes_are_counted_and_the_challenge_dies_after_five(client, sessi
     secret, _ = enable_mfa(client, user.email)
     mfa_token = start_login(client, user.email)
     for _ in range(5):
-        r = verify(client, mfa_token, "000000" if code_for(secret) != "000000" else "111111")
+        current = pyotp.TOTP(secret).at(clock.now().timestamp())
+        r = verify(client, mfa_token, "000000" if current != "000000" else "111111")
         assert r.status_code == 401
     attempts = session.scalar(select(MfaChallenge.attempts).where(MfaChallenge.user_id == user.id))
     assert attempts == 5
@@ -244,3 +246,23 @@ def test_guessing_the_code_to_turn_mfa_off_is_throttled(client):
     r = client.post("/api/v1/auth/mfa/disable", json={"code": code_for(secret)}, headers=headers)
     assert r.status_code == 429
     assert client.get("/api/v1/auth/me", headers=headers).json()["mfa_enabled"] is True
+
+
+def test_a_code_is_accepted_only_once(client):
+    user = make_user()
+    secret, _ = enable_mfa(client, user.email)
+    code = code_for(secret)
+    assert verify(client, start_login(client, user.email), code).status_code == 200
+    replay = verify(client, start_login(client, user.email), code)
+    assert replay.status_code == 401
+    assert replay.json()["detail"].startswith("That code is not right")
+
+
+def test_the_code_that_turned_mfa_on_cannot_sign_in(client):
+    user = make_user()
+    headers = login(client, user.email)
+    secret = client.post("/api/v1/auth/mfa/setup", headers=headers).json()["secret"]
+    freeze_clock()
+    code = pyotp.TOTP(secret).at(clock.now().timestamp())
+    assert client.post("/api/v1/auth/mfa/enable", json={"code": code}, headers=headers).status_code == 200
+    assert verify(client, start_login(client, user.email), code).status_code == 401

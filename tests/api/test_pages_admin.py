@@ -9,7 +9,7 @@ from coachway.core.db import transaction
 from coachway.core.models import OutboxMessage
 from coachway.core.permissions import SYSTEM
 from coachway.web.testing import csrf_from, form_post, sign_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, next_totp
 
 
 def _as(client, role: str = "admin", **kw):
@@ -237,7 +237,7 @@ def test_account_mfa_setup_enable_and_disable(client):
                                                     "csrf_token": csrf_from(setup.text)})
     assert done.status_code == 200 and done.text.count('<li>') >= 10
     assert "Two-step sign-in is on." in done.text
-    off = form_post(client, "/account/mfa/disable", {"code": pyotp.TOTP(secret).now()}, page="/account")
+    off = form_post(client, "/account/mfa/disable", {"code": next_totp(secret)}, page="/account")
     assert off.status_code == 303
     assert "Two-step sign-in is off." in client.get("/account").text
 

@@ -5,7 +5,7 @@ import pyotp
 from coachway.auth import service
 from coachway.core.db import transaction
 from coachway.web.testing import csrf_from, form_post, sign_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, next_totp
 
 
 def test_login_page_renders_a_form_with_csrf(client):
@@ -192,7 +192,7 @@ def test_sign_in_with_mfa_asks_for_the_code(client):
     bad = client.post("/login/mfa", data={"mfa_token": mfa_token, "code": "000000",
                                           "csrf_token": csrf_from(r.text)}, follow_redirects=False)
     assert bad.status_code == 400 and "That code is not right" in bad.text
-    ok = client.post("/login/mfa", data={"mfa_token": mfa_token, "code": pyotp.TOTP(secret).now(),
+    ok = client.post("/login/mfa", data={"mfa_token": mfa_token, "code": next_totp(secret),
                                          "csrf_token": csrf_from(r.text)}, follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/admin"
     assert client.get("/admin").status_code == 200

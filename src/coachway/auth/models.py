@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coachway.core import clock
@@ -61,6 +61,8 @@ class User(Base):
 
     mfa_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     mfa_secret: Mapped[str | None] = mapped_column(String(255))
+    # The TOTP time step last accepted: a code is good once, so one seen over a shoulder can't be replayed.
+    mfa_last_used_step: Mapped[int | None] = mapped_column(BigInteger)
     # Stored as a keyed hash of the mailed token, never the token itself.
     password_reset_token: Mapped[str | None] = mapped_column(String(255), index=True)
     password_reset_expires: Mapped[datetime | None]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import column, delete, func, select, table, update
+from sqlalchemy import column, delete, func, or_, select, table, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -235,8 +235,21 @@ def _use_recovery_code(session: Session, user: User, code: str) -> bool:
     return used.rowcount == 1
 
 
+def _use_totp(session: Session, user: User, code: str) -> bool:
+    """Accept a TOTP code once: its time step must be newer than the last one accepted (no replay)."""
+    step = security.totp_step(user.mfa_secret, code) if user.mfa_secret else None
+    if step is None:
+        return False
+    taken = session.execute(
+        update(User).where(User.id == user.id, or_(User.mfa_last_used_step.is_(None),
+                                                   User.mfa_last_used_step < step))
+        .values(mfa_last_used_step=step).execution_options(synchronize_session=False))
+    session.expire(user, ["mfa_last_used_step"])
+    return taken.rowcount == 1
+
+
 def _code_ok(session: Session, user: User, code: str) -> bool:
-    if user.mfa_secret and security.verify_totp(user.mfa_secret, code):
+    if _use_totp(session, user, code):
         return True
     return _use_recovery_code(session, user, code)
 
@@ -441,7 +454,7 @@ def enable_mfa(session: Session, actor: Actor, *, code: str) -> list[str]:
         raise Conflict("Two-step sign-in is already on.")
     if not user.mfa_secret:
         raise Conflict("Start the set-up first to get a secret for your authenticator app.")
-    if not security.verify_totp(user.mfa_secret, code):
+    if not _use_totp(session, user, code):
         raise Invalid.field("code", "That code is not right. Check the time on your phone and try again.")
     user.mfa_enabled = True
     codes = _new_recovery_codes(session, user)

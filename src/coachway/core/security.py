@@ -65,9 +65,20 @@ def totp_uri(secret: str, email: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name="CoachWay")
 
 
-def verify_totp(secret: str, code: str) -> bool:
-    """True for the current code or its immediate neighbours (clock drift)."""
+def totp_step(secret: str, code: str) -> int | None:
+    """The time step (30 s window number) whose code this is, allowing one step of clock drift; None if none."""
     code = (code or "").strip().replace(" ", "")
     if len(code) != 6 or not code.isascii() or not code.isdigit():
-        return False
-    return pyotp.TOTP(secret).verify(code, for_time=clock.now().timestamp(), valid_window=1)
+        return None
+    totp = pyotp.TOTP(secret)
+    now = clock.now()
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def verify_totp(secret: str, code: str) -> bool:
+    """True for the current code or its immediate neighbours (clock drift)."""
+    return totp_step(secret, code) is not None
