@@ -172,3 +172,25 @@ def test_a_rejected_update_writes_no_audit_row(client):
     r = client.patch(f"/api/v1/clients/{acme.id}", json={"assigned_sales_agent_id": 999999}, headers=admin)
     assert r.status_code == 422
     assert [a["action"] for a in audit_rows(client, admin, entity_type="client")] == ["create"]
+
+
+def test_client_name_with_a_control_character_is_rejected(client):
+    from tests.factories import user_headers
+
+    headers = user_headers(client, "sales_agent")
+    r = client.post("/api/v1/clients", json={"name": "Acme\x00Tours", "client_type": "corporate"},
+                    headers=headers)
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["name"]
+    assert client.get("/api/v1/clients", headers=headers).json()["total"] == 0
+
+
+def test_client_notes_may_span_lines(client):
+    from tests.factories import user_headers
+
+    headers = user_headers(client, "sales_agent")
+    notes = "Pays by PO.\r\nPrefers 56-seat coaches."
+    body = {"name": "Acme Tours", "client_type": "corporate", "notes": notes}
+    r = client.post("/api/v1/clients", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    assert r.json()["notes"] == "Pays by PO.\r\nPrefers 56-seat coaches."

@@ -141,3 +141,13 @@ def test_driver_creating_a_hub_is_403(client):
 
 def test_vendor_listing_hubs_is_403(client):
     assert client.get("/api/v1/hubs", headers=user_headers(client, "vendor")).status_code == 403
+
+
+def test_hub_address_with_a_nul_character_is_rejected(client):
+    from tests.factories import user_headers
+
+    headers = user_headers(client, "dispatcher")
+    r = client.post("/api/v1/hubs", json={"code": "ATL", "name": "Atlanta", "address": "1 Main\x00 St",
+                                          "timezone": "America/New_York"}, headers=headers)
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["address"]

@@ -6,8 +6,6 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from coachway.auth import service
 from coachway.auth.schemas import (
-    MAX_ID,
-    NO_CONTROL,
     AuditRead,
     LoginRequest,
     MeRead,
@@ -32,6 +30,7 @@ from coachway.auth.schemas import (
     UserUpdate,
 )
 from coachway.core.deps import CurrentActor, PageDep, SessionDep, client_ip
+from coachway.core.fields import MAX_ID, NO_CONTROL
 from coachway.core.pagination import Page
 
 router = APIRouter(prefix="/api/v1")

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from coachway.auth import service
 from coachway.auth.schemas import (
-    MAX_ID,
     LoginRequest,
     MfaCode,
     MfaVerifyRequest,
@@ -28,6 +27,7 @@ from coachway.auth.schemas import (
 from coachway.config import get_settings
 from coachway.core.deps import client_ip, undo_refused
 from coachway.core.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
+from coachway.core.fields import MAX_ID
 from coachway.core.permissions import ROLES, Actor, require
 from coachway.core.security import totp_uri
 from coachway.web.deps import FormDep, OptionalActor, PageActor, PageSession

@@ -1,25 +1,12 @@
 """Request and response models of sign-in, users and roles."""
 
 from datetime import date, datetime
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from coachway.core.fields import MAX_ID, Phone, RefId
-
-__all__ = ["MAX_ID"]  # pages bound their path ids with it
+from coachway.core.fields import Line, Phone, RefId
 
 Password = Field(min_length=10, max_length=200)
-# Text people type: no control characters (PostgreSQL cannot even store NUL).
-NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
-
-
-def Line(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
-    """One line of text, trimmed, without control characters."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
-                                            max_length=max_length, pattern=NO_CONTROL)]
-
-
 Name = Line(200, 1)
 
 

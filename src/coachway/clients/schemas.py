@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from coachway.clients.models import CLIENT_TYPES
-from coachway.core.fields import MAX_ID, Email, Phone, Text
+from coachway.core.fields import MAX_ID, Email, Line, Phone, Text
 
 ClientType = Literal[CLIENT_TYPES]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -15,8 +15,8 @@ Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 class ContactCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Text(200, 1)
-    title: Text(100) | None = None
+    name: Line(200, 1)
+    title: Line(100) | None = None
     email: Email | None = None
     phone: Phone | None = None
     is_primary: bool = False
@@ -25,8 +25,8 @@ class ContactCreate(BaseModel):
 class ContactUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Text(200, 1) | None = None
-    title: Text(100) | None = None
+    name: Line(200, 1) | None = None
+    title: Line(100) | None = None
     email: Email | None = None
     phone: Phone | None = None
     is_primary: bool | None = None
@@ -47,15 +47,15 @@ class ContactRead(BaseModel):
 class ClientCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Text(200, 1)
+    name: Line(200, 1)
     client_type: ClientType = "individual"
     email: Email | None = None
     phone: Phone | None = None
-    billing_address_line1: Text(200) | None = None
-    billing_address_line2: Text(200) | None = None
-    billing_city: Text(100) | None = None
-    billing_state: Text(50) | None = None
-    billing_postal_code: Text(20) | None = None
+    billing_address_line1: Line(200) | None = None
+    billing_address_line2: Line(200) | None = None
+    billing_city: Line(100) | None = None
+    billing_state: Line(50) | None = None
+    billing_postal_code: Line(20) | None = None
     billing_country: Country = "US"
     notes: Text(5000) | None = None
     assigned_sales_agent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -69,15 +69,15 @@ class ClientUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Text(200, 1) | None = None
+    name: Line(200, 1) | None = None
     client_type: ClientType | None = None
     email: Email | None = None
     phone: Phone | None = None
-    billing_address_line1: Text(200) | None = None
-    billing_address_line2: Text(200) | None = None
-    billing_city: Text(100) | None = None
-    billing_state: Text(50) | None = None
-    billing_postal_code: Text(20) | None = None
+    billing_address_line1: Line(200) | None = None
+    billing_address_line2: Line(200) | None = None
+    billing_city: Line(100) | None = None
+    billing_state: Line(50) | None = None
+    billing_postal_code: Line(20) | None = None
     billing_country: Country | None = None
     notes: Text(5000) | None = None
     assigned_sales_agent_id: int | None = Field(default=None, ge=1, le=MAX_ID)

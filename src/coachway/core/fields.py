@@ -16,10 +16,21 @@ def _check_phone(value: str) -> str:
     return value
 
 
-def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
-    """A string trimmed of surrounding spaces, at most max_length long."""
+# Text people type: no control characters (PostgreSQL cannot even store NUL); notes may span lines.
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+NO_CONTROL_BUT_LINE_BREAKS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def Line(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
+    """One line of text, trimmed, without control characters."""
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
-                                            max_length=max_length)]
+                                            max_length=max_length, pattern=NO_CONTROL)]
+
+
+def Text(max_length: int, min_length: int = 0):  # noqa: N802 - reads like a type
+    """Free text that may span lines (notes), trimmed, without other control characters."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
+                                            max_length=max_length, pattern=NO_CONTROL_BUT_LINE_BREAKS)]
 
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_check_phone)]

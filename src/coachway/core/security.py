@@ -66,7 +66,7 @@ def totp_uri(secret: str, email: str) -> str:
 
 
 def totp_step(secret: str, code: str) -> int | None:
-    """The time step (30 s window number) whose code this is, allowing one step of clock drift; None if none."""
+    """The time step (30 s window) this code belongs to, allowing one step of clock drift; None if none."""
     code = (code or "").strip().replace(" ", "")
     if len(code) != 6 or not code.isascii() or not code.isdigit():
         return None

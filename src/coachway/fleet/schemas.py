@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from coachway.core.fields import Phone, RefId, Text
+from coachway.core.fields import Line, Phone, RefId, Text
 from coachway.fleet.models import VEHICLE_STATUSES
 
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=10, decimal_places=7)]
@@ -32,28 +32,28 @@ class HubCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: HubCode
-    name: Text(100, 1)
-    address: Text(255) | None = None
-    city: Text(100) | None = None
-    state: Text(50) | None = None
-    postal_code: Text(20) | None = None
+    name: Line(100, 1)
+    address: Line(255) | None = None
+    city: Line(100) | None = None
+    state: Line(50) | None = None
+    postal_code: Line(20) | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    timezone: Text(64, 1) = "America/New_York"
+    timezone: Line(64, 1) = "America/New_York"
 
 
 class HubUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: HubCode | None = None
-    name: Text(100, 1) | None = None
-    address: Text(255) | None = None
-    city: Text(100) | None = None
-    state: Text(50) | None = None
-    postal_code: Text(20) | None = None
+    name: Line(100, 1) | None = None
+    address: Line(255) | None = None
+    city: Line(100) | None = None
+    state: Line(50) | None = None
+    postal_code: Line(20) | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    timezone: Text(64, 1) | None = None
+    timezone: Line(64, 1) | None = None
     is_active: bool | None = None
 
 
@@ -81,7 +81,7 @@ class VehicleTypeCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: TypeCode
-    name: Text(100, 1)
+    name: Line(100, 1)
     capacity: int = Field(ge=1, le=100)
     description: Text(2000) | None = None
     sort_order: int = Field(default=0, ge=0, le=10_000)
@@ -91,7 +91,7 @@ class VehicleTypeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: TypeCode | None = None
-    name: Text(100, 1) | None = None
+    name: Line(100, 1) | None = None
     capacity: int | None = Field(default=None, ge=1, le=100)
     description: Text(2000) | None = None
     sort_order: int | None = Field(default=None, ge=0, le=10_000)
@@ -119,11 +119,11 @@ class VehicleCreate(BaseModel):
     hub_id: RefId
     vehicle_type_id: RefId
     status: VehicleStatus = "active"
-    make: Text(50) | None = None
-    model: Text(50) | None = None
+    make: Line(50) | None = None
+    model: Line(50) | None = None
     year: Year | None = None
     vin: Vin | None = None
-    license_plate: Text(20) | None = None
+    license_plate: Line(20) | None = None
     notes: Text(2000) | None = None
 
 
@@ -134,11 +134,11 @@ class VehicleUpdate(BaseModel):
     hub_id: RefId | None = None
     vehicle_type_id: RefId | None = None
     status: VehicleStatus | None = None
-    make: Text(50) | None = None
-    model: Text(50) | None = None
+    make: Line(50) | None = None
+    model: Line(50) | None = None
     year: Year | None = None
     vin: Vin | None = None
-    license_plate: Text(20) | None = None
+    license_plate: Line(20) | None = None
     notes: Text(2000) | None = None
 
 
