@@ -1,7 +1,7 @@
 """Password reset by mailed link, and changing one's own password."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -216,3 +216,14 @@ def test_guessing_the_current_password_is_throttled(client):
                     json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
     assert r.status_code == 429
     assert sign_in(client, user.email, NEW_PASSWORD).status_code in (401, 429)
+
+
+def test_reset_mails_are_capped_per_account_per_hour(client, session):
+    user = make_user()
+    for _ in range(5):
+        r = request_reset(client, user.email)
+    assert r.status_code == 202
+    assert len([m for m in mails(session) if m.payload["to"] == user.email]) == 3
+    clock.set_clock(lambda: datetime.now(UTC) + timedelta(hours=1, minutes=1))
+    request_reset(client, user.email)
+    assert len([m for m in mails(session) if m.payload["to"] == user.email]) == 4

@@ -26,10 +26,11 @@ from coachway.auth.schemas import (
 )
 from coachway.config import get_settings
 from coachway.core.deps import client_ip, undo_refused
-from coachway.core.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
+from coachway.core.errors import Conflict, Invalid, TooManyRequests, Unauthorized
 from coachway.core.fields import MAX_ID
 from coachway.core.permissions import ROLES, Actor, require
 from coachway.core.security import totp_uri
+from coachway.web import audit_view
 from coachway.web.deps import FormDep, OptionalActor, PageActor, PageSession
 from coachway.web.forms import FormErrors, validate, values
 from coachway.web.qr import qr_svg
@@ -463,48 +464,6 @@ def permissions_list(request: Request, actor: PageActor, session: PageSession):
 
 # ---------------------------------------------------------------- audit log
 
-def _shown(value: Any) -> str:
-    if value is None:
-        return "(empty)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "(none)"
-    if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True, default=str)
-    return str(value)
-
-
-def _changes(old: dict | None, new: dict | None) -> list[dict]:
-    """One row per changed field: old and new value, or for lists what was added and removed."""
-    old, new = old or {}, new or {}
-    rows = []
-    for key in sorted(set(old) | set(new)):
-        before, after = old.get(key), new.get(key)
-        if key not in old and after is None:
-            continue  # a new record's empty fields say nothing
-        row = {"field": key, "old": _shown(before) if key in old else None,
-               "new": _shown(after) if key in new else None, "added": [], "removed": []}
-        if isinstance(before, list) and isinstance(after, list):
-            row["added"] = sorted(set(map(str, after)) - set(map(str, before)))
-            row["removed"] = sorted(set(map(str, before)) - set(map(str, after)))
-        rows.append(row)
-    return rows
-
-
-def _actor_names(session: Session, actor: Actor, ids: set[int]) -> dict[int, str]:
-    if not actor.can("users:read"):
-        return {}
-    names = {}
-    for user_id in ids:
-        try:
-            user = service.get_user(session, actor, user_id)
-        except NotFound:  # a deleted user keeps showing as its number
-            continue
-        names[user_id] = user.full_name or user.email
-    return names
-
-
 @router.get("/admin/audit")
 def audit_list(request: Request, actor: PageActor, session: PageSession,
                entity_type: Annotated[str, Query(max_length=50)] = "",
@@ -519,9 +478,7 @@ def audit_list(request: Request, actor: PageActor, session: PageSession,
     entries, total = service.list_audit(session, actor, entity_type=entity_type.strip() or None,
                                         entity_id=entity_id.strip() or None, actor_id=actor_id,
                                         limit=PAGE_SIZE, offset=offset)
-    names = _actor_names(session, actor, {e.actor_id for e in entries if e.actor_id})
-    rows = [{"entry": e, "changes": _changes(e.old_values, e.new_values),
-             "actor_name": names.get(e.actor_id) if e.actor_id else None} for e in entries]
+    rows = audit_view.describe(session, actor, entries)
     return render(request, "auth/audit_list.html",
                   {"title": "Audit log", "rows": rows, "entity_type": entity_type, "entity_id": entity_id,
                    "actor_filter": actor_filter, "filter_error": filter_error,

@@ -31,6 +31,8 @@ from coachway.core.permissions import ROLES, Actor, catalog, require
 MFA_CHALLENGE_MINUTES = 5
 MFA_MAX_ATTEMPTS = 5
 RECOVERY_CODE_COUNT = 10
+# At most this many reset mails per account per hour, so nobody can flood someone's inbox.
+RESET_MAILS_PER_HOUR = 3
 # Payload flag of an outbox message whose body holds a secret (a reset link): hidden in the outbox viewer.
 SENSITIVE = "sensitive"
 USER_AUDIT_FIELDS = ("email", "full_name", "phone", "role", "is_active", "client_id", "hub_id",
@@ -350,6 +352,12 @@ def request_password_reset(session: Session, *, email: str, base_url: str | None
     user = session.scalar(select(User).where(User.email == _normalize_email(email)))
     if user is None or not user.is_active:
         return
+    recent = session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.entity_type == "user", AuditLog.entity_id == str(user.id),
+        AuditLog.action == "password_reset_requested",
+        AuditLog.created_at >= clock.now() - timedelta(hours=1))) or 0
+    if recent >= RESET_MAILS_PER_HOUR:
+        return  # the links already mailed still work; the answer stays the same
     token = security.new_token()
     user.password_reset_token = security.hash_token(token)
     user.password_reset_expires = clock.now() + timedelta(minutes=get_settings().password_reset_minutes)
@@ -818,3 +826,11 @@ def update_driver_profile(session: Session, actor: Actor, driver: User, **change
         audit.record(session, actor, entity_type="user", entity_id=driver.id, action="update", old=old,
                      new=new)
     return driver
+
+
+def user_names(session: Session, user_ids: set[int]) -> dict[int, str]:
+    """Display names of users by id, in one query (for lists that show who did what)."""
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.full_name, User.email).where(User.id.in_(user_ids)))
+    return {uid: name or email for uid, name, email in rows}

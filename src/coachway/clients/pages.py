@@ -24,7 +24,7 @@ from coachway.core.deps import undo_refused
 from coachway.core.errors import Conflict, DomainError, Invalid, NotFound
 from coachway.core.fields import MAX_ID
 from coachway.core.permissions import Actor, require
-from coachway.web import nav
+from coachway.web import audit_view, nav
 from coachway.web.deps import FormDep, PageActor, PageSession
 from coachway.web.forms import FormErrors, validate, values
 from coachway.web.templating import is_htmx, pager, redirect, render
@@ -196,36 +196,13 @@ def client_update(request: Request, client_id: Id, actor: PageActor, session: Pa
 
 # ---------------------------------------------------------------- a client's page
 
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
 def _history(session: Session, actor: Actor, client_id: int) -> dict | None:
     """The client's latest audit entries, with what changed, for readers of the audit log."""
     if not actor.can("audit:read"):
         return None
     entries, total = auth_service.list_audit(session, actor, entity_type="client", entity_id=str(client_id),
                                              limit=HISTORY_SIZE)
-    names: dict[int, str] = {}
-    if actor.can("users:read"):
-        for user_id in {e.actor_id for e in entries if e.actor_id}:
-            try:
-                user = auth_service.get_user(session, actor, user_id)
-            except NotFound:
-                continue
-            names[user_id] = user.full_name or user.email
-    rows = []
-    for e in entries:
-        old, new = e.old_values or {}, e.new_values or {}
-        changes = [] if e.action == "create" else [
-            {"field": k.replace("_", " "), "old": _shown(old.get(k)), "new": _shown(new.get(k))}
-            for k in sorted(set(old) | set(new)) if k != "updated_at"]
-        by = names.get(e.actor_id) or (f"User {e.actor_id}" if e.actor_id else "system")
-        rows.append({"entry": e, "changes": changes, "by": by})
+    rows = audit_view.describe(session, actor, entries, creation_details=False)
     return {"rows": rows, "total": total}
 
 
