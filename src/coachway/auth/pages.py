@@ -1,6 +1,6 @@
 """Sign-in, password reset, my account, and the admin pages for users, roles, audit log and outbox.
 
-Every rule lives in auth/service.py; these handlers parse the form, call the service and pick a page.
+Every rule lives in auth/service/; these handlers parse the form, call the service and pick a page.
 """
 
 import json
