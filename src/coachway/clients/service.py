@@ -262,6 +262,8 @@ def update_client(session: Session, actor: Actor, client_id: int, **changes) -> 
     if _changed(old, new):
         audit.record(session, actor, entity_type="client", entity_id=client.id, action="update", old=old,
                      new=new)
+    if old["is_active"] and not client.is_active:
+        auth_service.deactivate_portal_users(session, actor, client.id)
     return client
 
 
@@ -279,6 +281,7 @@ def deactivate_client(session: Session, actor: Actor, client_id: int) -> Client:
         session.flush()
         audit.record(session, actor, entity_type="client", entity_id=client.id, action="deactivate",
                      old=old, new=audit.snapshot(client))
+        auth_service.deactivate_portal_users(session, actor, client.id)
     return client
 
 

@@ -56,6 +56,7 @@ from coachway.auth.service.users import (
     USER_AUDIT_FIELDS,
     USER_UPDATE_FIELDS,
     create_user,
+    deactivate_portal_users,
     find_driver,
     get_user,
     list_drivers,
@@ -83,6 +84,7 @@ __all__ = [
     # users, drivers for fleet, names
     "DRIVER_PROFILE_FIELDS", "USER_AUDIT_FIELDS", "USER_UPDATE_FIELDS", "create_user", "find_driver",
     "get_user", "list_drivers", "list_users", "update_driver_profile", "update_user", "user_names",
+    "deactivate_portal_users",
     "users_by_role",
     # roles
     "create_role", "get_role", "list_permissions", "list_roles", "set_role_permissions",

@@ -198,3 +198,22 @@ def user_names(session: Session, user_ids: set[int]) -> dict[int, str]:
         return {}
     rows = session.execute(select(User.id, User.full_name, User.email).where(User.id.in_(user_ids)))
     return {uid: name or email for uid, name, email in rows}
+
+
+def deactivate_portal_users(session: Session, actor: Actor, client_id: int) -> int:
+    """Deactivate and sign out a client's portal users because the client was deactivated.
+
+    The caller has already been allowed to deactivate the client (clients:delete); its portal users
+    follow from that, so no users:update is asked here. Reactivating a client leaves them off: an admin
+    turns back on the ones who should return.
+    """
+    users = session.scalars(select(User).where(User.client_id == client_id, User.role == "client",
+                                               User.is_active.is_(True))).all()
+    for user in users:
+        old = _user_snapshot(user)
+        user.is_active = False
+        _revoke_all(session, user.id)
+        audit.record(session, actor, entity_type="user", entity_id=user.id, action="update", old=old,
+                     new=_user_snapshot(user))
+    session.flush()
+    return len(users)
