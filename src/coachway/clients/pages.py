@@ -4,7 +4,6 @@ history.
 Every rule lives in clients/service.py; these handlers parse the form, call the service and pick a page.
 """
 
-from dataclasses import dataclass, field
 from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Path, Query, Request
@@ -56,21 +55,8 @@ LABELS = {"client_type": "Type", "billing_address_line1": "Street address",
           "title": "Job title", "is_primary": "Primary contact"}
 
 
-@dataclass
-class LabelledErrors(FormErrors):
-    """Form errors whose summary uses the form's labels."""
-
-    labels: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def summary(self) -> list[tuple[str, str, str]]:
-        """(field name, label, message) for the error summary at the top of the form."""
-        return [(name, self.labels.get(name, label), msg) for name, label, msg in super().summary]
-
-
 def _errors(exc: DomainError) -> FormErrors:
-    errors = FormErrors.of(exc)
-    return LabelledErrors(errors.message, errors.fields, LABELS)
+    return FormErrors.of(exc, LABELS)
 
 
 def type_label(client_type: str) -> str:

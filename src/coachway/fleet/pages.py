@@ -3,7 +3,6 @@
 Every rule lives in fleet/service.py; these handlers parse the form, call the service and pick a page.
 """
 
-from dataclasses import dataclass, field
 from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Path, Query, Request
@@ -60,21 +59,8 @@ LABELS = {"hub_id": "Hub", "vehicle_type_id": "Vehicle type", "vin": "VIN", "pos
           "is_active": "Open / offered"}
 
 
-@dataclass
-class LabelledErrors(FormErrors):
-    """Form errors whose summary uses the form's labels."""
-
-    labels: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def summary(self) -> list[tuple[str, str, str]]:
-        """(field name, label, message) for the error summary at the top of the form."""
-        return [(name, self.labels.get(name, label), msg) for name, label, msg in super().summary]
-
-
 def _errors(exc: DomainError) -> FormErrors:
-    errors = FormErrors.of(exc)
-    return LabelledErrors(errors.message, errors.fields, LABELS)
+    return FormErrors.of(exc, LABELS)
 
 
 def _tabs(actor: Actor) -> list[tuple[str, str, str]]:

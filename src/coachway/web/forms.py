@@ -63,14 +63,16 @@ class FormErrors:
 
     message: str
     fields: dict[str, str] = field(default_factory=dict)
+    # How the summary names fields whose form label is not their name ("hub_id" -> "Hub").
+    labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, exc: DomainError) -> "FormErrors":
-        """The errors a domain error (or a failed validation) carries."""
+    def of(cls, exc: DomainError, labels: dict[str, str] | None = None) -> "FormErrors":
+        """The errors a domain error (or a failed validation) carries, named with the form's labels."""
         fields: dict[str, str] = {}
         for item in exc.errors:
             fields.setdefault(str(item.get("field") or "form"), str(item.get("message") or exc.detail))
-        return cls(exc.detail, fields)
+        return cls(exc.detail, fields, labels or {})
 
     def get(self, name: str) -> str | None:
         """The message for one field, if any."""
@@ -79,4 +81,5 @@ class FormErrors:
     @property
     def summary(self) -> list[tuple[str, str, str]]:
         """(field name, label, message) for the error summary at the top of the form."""
-        return [(name, name.replace("_", " ").capitalize(), msg) for name, msg in self.fields.items()]
+        return [(name, self.labels.get(name) or name.replace("_", " ").capitalize(), msg)
+                for name, msg in self.fields.items()]
