@@ -4,6 +4,8 @@ from coachway.auth import models as auth_models  # noqa: F401
 from coachway.clients import models as clients_models  # noqa: F401
 from coachway.core import models as core_models  # noqa: F401
 from coachway.core.db import Base
+from coachway.documents import models as documents_models  # noqa: F401
 from coachway.fleet import models as fleet_models  # noqa: F401
+from coachway.notifications import models as notifications_models  # noqa: F401
 
 metadata = Base.metadata
