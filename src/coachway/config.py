@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = 15
     login_lockout_minutes: int = 15
 
-    # email: "outbox" keeps messages viewable in admin; "smtp" delivers through smtp_host.
+    # email: "outbox" keeps messages viewable in admin; "smtp" delivers through smtp_host; "sendgrid" below.
     email_backend: str = "outbox"
     email_from: str = "CoachWay <no-reply@coachway.local>"
     smtp_host: str = "127.0.0.1"
@@ -43,6 +43,31 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+
+    # email "sendgrid" delivers through SendGrid's API with this key.
+    sendgrid_api_key: str | None = None
+
+    # SMS: "outbox" keeps texts viewable in admin; "twilio" sends through Twilio.
+    sms_backend: str = "outbox"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from_number: str | None = None
+
+    # Documents: "local" keeps files under storage_dir; "s3" uses an S3-compatible bucket (boto3 reads
+    # credentials from the usual AWS environment variables or instance role).
+    storage_backend: str = "local"
+    s3_bucket: str | None = None
+    s3_prefix: str = "documents/"
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    document_max_bytes: int = 25 * 1024 * 1024
+    # Content types accepted for upload, as sniffed from the bytes (not as claimed by the browser).
+    document_allowed_types: list[str] = [
+        "application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "text/plain",
+        "text/csv", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/msword",
+        "application/vnd.ms-excel",
+    ]
 
     outbox_max_attempts: int = 6
     outbox_backoff_seconds: int = 30
