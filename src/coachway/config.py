@@ -46,6 +46,7 @@ class Settings(BaseSettings):
 
     # email "sendgrid" delivers through SendGrid's API with this key.
     sendgrid_api_key: str | None = None
+    sendgrid_api_host: str = "https://api.sendgrid.com"
 
     # SMS: "outbox" keeps texts viewable in admin; "twilio" sends through Twilio.
     sms_backend: str = "outbox"

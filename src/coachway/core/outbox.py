@@ -38,9 +38,12 @@ log = logging.getLogger(__name__)
 # any other exception is retried with backoff. The payload it gets is the enqueued one plus "outbox_id".
 Handler = Callable[[Session, dict[str, Any]], None]
 _handlers: dict[str, Handler] = {}
+# Called in the attempt's transaction when a message of the topic fails for good: (session, payload, error).
+FailureHook = Callable[[Session, dict[str, Any], str], None]
+_failure_hooks: dict[str, FailureHook] = {}
 
 # Modules whose import registers their topic handlers with @handles.
-HANDLER_MODULES = ["coachway.integrations.email"]
+HANDLER_MODULES = ["coachway.notifications.delivery"]
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 MAX_BACKOFF = timedelta(hours=6)
@@ -50,11 +53,13 @@ class PermanentFailure(Exception):
     """Delivery can never succeed (bad address...): fail now instead of retrying."""
 
 
-def handles(topic: str) -> Callable[[Handler], Handler]:
-    """Register the function that delivers messages of a topic."""
+def handles(topic: str, *, on_failed: FailureHook | None = None) -> Callable[[Handler], Handler]:
+    """Register the function that delivers messages of a topic, and what to do when one fails for good."""
 
     def register(fn: Handler) -> Handler:
         _handlers[topic] = fn
+        if on_failed is not None:
+            _failure_hooks[topic] = on_failed
         return fn
 
     return register
@@ -133,6 +138,7 @@ def _attempt(session: Session, msg: OutboxMessage) -> None:
             msg.status = FAILED
             log.error("outbox message %s (%s) failed after %s attempt(s): %s", msg.id, msg.topic,
                       msg.attempts, msg.last_error)
+            _after_failure(session, msg)
         else:
             msg.next_attempt_at = clock.now() + backoff(msg.attempts)
             log.warning("outbox message %s (%s) attempt %s failed, next try at %s: %s", msg.id, msg.topic,
@@ -141,6 +147,17 @@ def _attempt(session: Session, msg: OutboxMessage) -> None:
         msg.status = SENT
         msg.sent_at = clock.now()
         msg.last_error = None
+
+
+def _after_failure(session: Session, msg: OutboxMessage) -> None:
+    hook = _failure_hooks.get(msg.topic)
+    if hook is None:
+        return
+    try:
+        with session.begin_nested():
+            hook(session, {**msg.payload, "outbox_id": msg.id}, msg.last_error or "")
+    except Exception:  # noqa: BLE001 - the failure itself is recorded on the message regardless
+        log.exception("failure hook of outbox message %s (%s) raised", msg.id, msg.topic)
 
 
 def deliver_due(limit: int = 1000) -> int:

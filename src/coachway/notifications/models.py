@@ -91,7 +91,8 @@ class Notification(Base):
     suppressed_reason: Mapped[str | None] = mapped_column(String(255))
     outbox_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_messages.id", ondelete="SET NULL"), index=True)
-    email_tracking_id: Mapped[int | None] = mapped_column(ForeignKey("email_tracking.id", ondelete="SET NULL"))
+    email_tracking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("email_tracking.id", ondelete="SET NULL"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
 
