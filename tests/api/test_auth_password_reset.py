@@ -227,3 +227,19 @@ def test_reset_mails_are_capped_per_account_per_hour(client, session):
     clock.set_clock(lambda: datetime.now(UTC) + timedelta(hours=1, minutes=1))
     request_reset(client, user.email)
     assert len([m for m in mails(session) if m.payload["to"] == user.email]) == 4
+
+
+def test_one_outbox_message_by_api_hides_the_reset_link_too(client, session):
+    user = make_user()
+    request_reset(client, user.email)
+    token = reset_token(session, user.email)
+    admin = login(client, make_user(role="admin").email)
+    [message] = client.get("/api/v1/outbox", params={"topic": "email.send"}, headers=admin).json()["items"]
+    accounting = login(client, make_user(role="accounting").email)
+    r = client.get(f"/api/v1/outbox/{message['id']}", headers=accounting)
+    assert r.status_code == 200 and token not in str(r.json()["payload"])
+    assert client.get(f"/api/v1/outbox/{message['id']}", headers=admin).json()["payload"]["text"].count(token)
+    assert client.get("/api/v1/outbox/999999", headers=admin).status_code == 404
+    assert client.get("/api/v1/outbox/abc", headers=admin).status_code == 422
+    driver = login(client, make_user(role="driver").email)
+    assert client.get(f"/api/v1/outbox/{message['id']}", headers=driver).status_code == 403

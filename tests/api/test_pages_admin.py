@@ -261,3 +261,56 @@ def test_out_of_range_numbers_in_addresses_are_friendly_errors(client):
     r = client.get("/admin/audit?actor=99999999999")
     assert r.status_code == 200 and "Actor is a user number" in r.text
     assert client.get("/admin/settings/rbac/roles/" + "x" * 60).status_code == 400
+
+
+def _queued_email(**payload) -> int:
+    with transaction() as session:
+        return outbox.enqueue(session, "email.send", payload).id
+
+
+def test_an_email_in_the_outbox_reads_as_its_recipient_would_see_it(client):
+    _as(client)
+    message_id = _queued_email(
+        to="pat@example.com", subject="Your trip on May 4", template="booking_confirmation",
+        text="Hello Pat,\nYour coach leaves at 8:00.",
+        html='<p style="color:#123">Hello <b>Pat</b><img src="https://x.test/t/o/abc.gif"></p>')
+    html = client.get("/admin/outbox").text
+    assert f'href="/admin/outbox/{message_id}"' in html
+    page = client.get(f"/admin/outbox/{message_id}")
+    assert page.status_code == 200
+    assert "pat@example.com" in page.text and "Your trip on May 4" in page.text
+    assert "Hello Pat,\nYour coach leaves at 8:00." in page.text
+    assert f'src="/admin/outbox/{message_id}/body.html"' in page.text and "sandbox" in page.text
+    body = client.get(f"/admin/outbox/{message_id}/body.html")
+    assert body.status_code == 200 and "<b>Pat</b>" in body.text
+    csp = body.headers["content-security-policy"]
+    # Remote images (the open pixel) never load in the viewer; scripts never run; only we may frame it.
+    assert "img-src data:;" in csp and "default-src 'none'" in csp and "sandbox" in csp
+    assert "frame-ancestors 'self'" in csp and body.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_a_text_only_message_has_no_html_frame_and_unknown_messages_are_404(client):
+    _as(client)
+    message_id = _queued_email(to="pat@example.com", subject="Plain", text="Just text")
+    page = client.get(f"/admin/outbox/{message_id}").text
+    assert "Just text" in page and "<iframe" not in page
+    assert client.get(f"/admin/outbox/{message_id}/body.html").status_code == 404
+    assert client.get("/admin/outbox/999999").status_code == 404
+    assert client.get("/admin/outbox/0").status_code == 400
+
+
+def test_the_outbox_message_page_hides_a_reset_link_from_who_cannot_manage_users(client):
+    message_id = _queued_email(to="pat@example.com", subject="Reset", text="secret-link",
+                               html="<a>secret-link</a>", **{service.SENSITIVE: True})
+    _as(client, role="accounting")
+    page = client.get(f"/admin/outbox/{message_id}").text
+    assert "secret-link" not in page and service.HIDDEN_BODY.replace("'", "&#39;") in page
+    body = client.get(f"/admin/outbox/{message_id}/body.html")
+    assert "secret-link" not in body.text
+
+
+def test_roles_without_outbox_access_cannot_read_a_message(client):
+    message_id = _queued_email(to="pat@example.com", subject="Hi", text="Hello")
+    _as(client, role="driver")
+    assert client.get(f"/admin/outbox/{message_id}").status_code == 403
+    assert client.get(f"/admin/outbox/{message_id}/body.html").status_code == 403

@@ -108,3 +108,31 @@ def test_every_admin_page_renders_cleanly(request, width):
         overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways at {width} width"
     assert [p for p in tab.console_problems if "404" not in p] == []
+
+
+def test_an_email_in_the_outbox_shows_its_html_in_a_sandbox_without_loading_the_pixel(page):
+    admin = make_user(role="admin")
+    loaded, blocked = [], []
+    page.on("response", lambda r: loaded.append(r.url) if "pixel" in r.url else None)
+    page.on("requestfailed", lambda r: blocked.append(r.failure) if "pixel" in r.url else None)
+    with transaction() as session:
+        message_id = outbox.enqueue(session, "email.send", {
+            "to": "pat@example.com", "subject": "Your charter on May 4 is booked",
+            "text": "Hello Pat,\n\nYour coach leaves Atlanta at 8:00.\n",
+            "html": ('<div style="font-family:sans-serif"><h2 style="color:#0b4f8a">Booking confirmed</h2>'
+                     "<p>Hello Pat, your coach leaves Atlanta at <b>8:00</b>.</p>"
+                     '<p><a href="/static/app.css?pixel-click">See your trip</a></p>'
+                     '<img src="/static/app.css?pixel" width="1" height="1" alt=""></div>'),
+        }).id
+    sign_in(page, admin.email)
+    page.goto("/admin/outbox")
+    page.get_by_role("link", name="Your charter on May 4 is booked").click()
+    expect(page.get_by_role("heading", name=f"Email #{message_id}")).to_be_visible()
+    frame = page.frame_locator("iframe.message-frame")
+    expect(frame.get_by_role("heading", name="Booking confirmed")).to_be_visible()
+    expect(page.locator("pre.message-text")).to_contain_text("Your coach leaves Atlanta at 8:00.")
+    screenshot(page, "desktop-outbox-message")
+    frame.get_by_role("link", name="See your trip").click()  # a popup, which the sandbox refuses
+    page.wait_for_timeout(300)
+    expect(frame.get_by_role("heading", name="Booking confirmed")).to_be_visible()
+    assert loaded == [] and blocked == ["csp"]  # Chromium refused it under the frame's policy

@@ -213,6 +213,12 @@ def list_outbox(actor: CurrentActor, session: SessionDep, page: PageDep,
                 offset=page.offset)
 
 
+@router.get("/outbox/{message_id}", response_model=OutboxRead, tags=["outbox"])
+def get_outbox(message_id: Id, actor: CurrentActor, session: SessionDep):
+    """One outbox message (a password reset link is hidden from who may not manage users)."""
+    return service.get_outbox(session, actor, message_id)
+
+
 @router.post("/outbox/{message_id}/resend", response_model=OutboxRead, tags=["outbox"])
 def resend_outbox(message_id: Id, actor: CurrentActor, session: SessionDep):
     """Deliver a message again."""

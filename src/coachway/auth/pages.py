@@ -26,7 +26,7 @@ from coachway.auth.schemas import (
 )
 from coachway.config import get_settings
 from coachway.core.deps import client_ip, undo_refused
-from coachway.core.errors import Conflict, Invalid, TooManyRequests, Unauthorized
+from coachway.core.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthorized
 from coachway.core.fields import MAX_ID
 from coachway.core.permissions import ROLES, Actor, require
 from coachway.core.security import totp_uri
@@ -34,6 +34,7 @@ from coachway.web import audit_view
 from coachway.web.deps import FormDep, OptionalActor, PageActor, PageSession
 from coachway.web.forms import FormErrors, validate, values
 from coachway.web.qr import qr_svg
+from coachway.web.sandboxed import sandboxed_html
 from coachway.web.session import end_web_session, safe_next, start_web_session
 from coachway.web.templating import is_htmx, pager, redirect, render, role_label
 
@@ -510,6 +511,25 @@ def outbox_list(request: Request, actor: PageActor, session: PageSession,
                   {"title": "Outbox", "rows": [_outbox_row(m) for m in messages], "status": chosen,
                    "topic": topic, "statuses": OUTBOX_STATUSES, "can_resend": actor.can("outbox:manage"),
                    "pager": pager(request, total=total, limit=PAGE_SIZE, offset=offset)})
+
+
+@router.get("/admin/outbox/{message_id}")
+def outbox_message(request: Request, message_id: Id, actor: PageActor, session: PageSession):
+    """One message as its recipient would read it: for email, subject, plain text and the HTML body."""
+    message = service.get_outbox(session, actor, message_id)
+    return render(request, "auth/outbox_message.html",
+                  {"title": f"Outbox message {message_id}", **_outbox_row(message),
+                   "payload": message["payload"] or {}, "can_resend": actor.can("outbox:manage")})
+
+
+@router.get("/admin/outbox/{message_id}/body.html")
+def outbox_message_html(message_id: Id, actor: PageActor, session: PageSession):
+    """The HTML body of an email, for the sandboxed frame of the message page."""
+    message = service.get_outbox(session, actor, message_id)
+    html = (message["payload"] or {}).get("html")
+    if not html:
+        raise NotFound(f"Outbox message {message_id} has no HTML body.")
+    return sandboxed_html(html)
 
 
 @router.post("/admin/outbox/{message_id}/resend")

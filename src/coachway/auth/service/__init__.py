@@ -7,6 +7,7 @@ from coachway.auth.service._common import SENSITIVE
 from coachway.auth.service.admin import (
     HIDDEN_BODY,
     OUTBOX_FIELDS,
+    get_outbox,
     list_audit,
     list_outbox,
     outbox_view,
@@ -89,5 +90,5 @@ __all__ = [
     # roles
     "create_role", "get_role", "list_permissions", "list_roles", "set_role_permissions",
     # audit log and outbox (admin)
-    "HIDDEN_BODY", "OUTBOX_FIELDS", "list_audit", "list_outbox", "outbox_view", "resend_outbox",
+    "HIDDEN_BODY", "OUTBOX_FIELDS", "get_outbox", "list_audit", "list_outbox", "outbox_view", "resend_outbox",
 ]

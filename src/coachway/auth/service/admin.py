@@ -52,6 +52,15 @@ def outbox_view(actor: Actor, msg: OutboxMessage) -> dict:
     return data
 
 
+def get_outbox(session: Session, actor: Actor, message_id: int) -> dict:
+    """One outbox message as the viewer shows it."""
+    require(actor, "outbox:read")
+    msg = session.get(OutboxMessage, message_id)
+    if msg is None:
+        raise NotFound(f"No outbox message {message_id}.")
+    return outbox_view(actor, msg)
+
+
 def resend_outbox(session: Session, actor: Actor, message_id: int) -> dict:
     """Queue a message for delivery again."""
     require(actor, "outbox:manage")
