@@ -70,3 +70,58 @@ def audit_rows(client, admin_headers: dict, **filters) -> list[dict]:
     r = client.get("/api/v1/audit-log", params={"limit": 200, **filters}, headers=admin_headers)
     assert r.status_code == 200, r.text
     return r.json()["items"]
+
+
+# ---------------------------------------------------------------- documents
+
+def pdf_bytes(title: str = "Charter agreement", *lines: str) -> bytes:
+    """A real one-page PDF (different titles give different files)."""
+    from coachway.documents.pdf import text_pdf
+
+    return text_pdf(title, list(lines) or ["Signed copy."])
+
+
+def make_document(*, content: bytes | None = None, file_name: str = "agreement.pdf", actor=SYSTEM, **kw):
+    """A document uploaded through the service (a new PDF unless content is given), committed."""
+    from coachway.documents.service import upload_document
+
+    n = next(_seq)
+    content = content if content is not None else pdf_bytes(f"Document {n}")
+    with transaction() as session:
+        return upload_document(session, actor, content=content, file_name=file_name, **kw)
+
+
+def upload(client, headers: dict, *, content: bytes | None = None, file_name: str = "agreement.pdf",
+           content_type: str = "application/pdf", **fields):
+    """POST a file to /api/v1/documents as a multipart form; returns the response."""
+    content = content if content is not None else pdf_bytes(f"Upload {next(_seq)}")
+    data = {k: ("true" if v is True else "false" if v is False else str(v)) for k, v in fields.items()}
+    return client.post("/api/v1/documents", files={"file": (file_name, content, content_type)}, data=data,
+                       headers=headers)
+
+
+def seed_templates() -> None:
+    """Put the shipped message templates into the test database (emptied before each test)."""
+    from coachway.notifications.templates_seed import seed_default_templates
+
+    with transaction() as session:
+        seed_default_templates(session)
+
+
+def template_id(key: str, channel: str = "email") -> int:
+    """The id of a seeded message template."""
+    from coachway.notifications import service
+
+    with transaction() as session:
+        found = [t for t in service.list_templates(session, SYSTEM, channel=channel) if t.key == key]
+    assert found, f"no {channel} template {key!r}: call seed_templates() first"
+    return found[0].id
+
+
+def send_notification(**kw):
+    """Send a message through the notifications service as the system, committed; returns the row."""
+    from coachway.notifications import service
+
+    kw.setdefault("context", None)
+    with transaction() as session:
+        return service.send(session, SYSTEM, **kw)

@@ -70,6 +70,23 @@ class Settings(BaseSettings):
         "application/vnd.ms-excel",
     ]
 
+    # Geocoding: "offline" resolves US cities, "City, ST" and ZIP codes from package data; "nominatim"
+    # (OpenStreetMap, needs geocoder_user_agent) and "google" (needs geocoder_api_key) go through geopy.
+    geocoder_backend: str = "offline"
+    geocoder_api_key: str | None = None
+    geocoder_user_agent: str = "coachway"
+    geocoder_timeout_seconds: float = 10.0
+    # Road miles are great-circle miles times this factor.
+    road_factor: float = 1.2
+    # Average coach speeds (mph): legs up to city_leg_max_miles run at city speed, longer ones at highway.
+    city_speed_mph: float = 30.0
+    highway_speed_mph: float = 55.0
+    city_leg_max_miles: float = 25.0
+    # Minutes of on-duty, not-driving time a driver spends before departure and after return (pre-trip
+    # inspection, fuelling, cleaning), counted by the hours-of-service check.
+    pre_trip_minutes: int = 30
+    post_trip_minutes: int = 15
+
     outbox_max_attempts: int = 6
     outbox_backoff_seconds: int = 30
 

@@ -1,4 +1,4 @@
-"""Bring a database to the newest schema and sync the permission catalog."""
+"""Bring a database to the newest schema, sync the permission catalog and add missing default data."""
 
 from alembic import command
 from alembic.config import Config
@@ -16,16 +16,19 @@ def alembic_config(database_url: str | None = None) -> Config:
 
 
 def upgrade(database_url: str | None = None) -> None:
-    """Run every pending migration, then add any new permissions with their default grants."""
+    """Run every pending migration, then add any new permissions with their default grants and any shipped
+    message template not yet in the database (templates admins edited are left alone)."""
     command.upgrade(alembic_config(database_url), "head")
     from sqlalchemy.orm import Session
 
     from coachway.auth.service import sync_permissions
     from coachway.config import get_settings
     from coachway.core.db import make_engine
+    from coachway.notifications.templates_seed import seed_default_templates
 
     engine = make_engine(database_url or get_settings().database_url)
     with Session(engine) as session:
         sync_permissions(session)
+        seed_default_templates(session)
         session.commit()
     engine.dispose()

@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coachway.auth.models import User
-from coachway.auth.service._common import SENSITIVE, _normalize_email
+from coachway.auth.service._common import _normalize_email
 from coachway.auth.service.sessions import _revoke_all, me
 from coachway.auth.service.throttle import _confirm_secret, _record_success
 from coachway.config import get_settings
-from coachway.core import audit, clock, outbox, security
+from coachway.core import audit, clock, security
 from coachway.core.errors import Invalid
 from coachway.core.models import AuditLog
 from coachway.core.permissions import Actor
@@ -35,16 +35,21 @@ def request_password_reset(session: Session, *, email: str, base_url: str | None
     user.password_reset_token = security.hash_token(token)
     user.password_reset_expires = clock.now() + timedelta(minutes=get_settings().password_reset_minutes)
     link = f"{(base_url or get_settings().base_url).rstrip('/')}/reset-password?token={token}"
-    outbox.enqueue(session, "email.send", {
-        "to": user.email, "transactional": True, "template": "password_reset", SENSITIVE: True,
-        "subject": "Reset your CoachWay password",
-        "text": (f"Hello {user.full_name or user.email},\n\nSomeone asked to reset your CoachWay password. "
-                 f"Use this link within {get_settings().password_reset_minutes} minutes:\n\n{link}\n\n"
-                 "If it was not you, ignore this email; your password stays as it is.\n"),
-    })
+    _mail_reset_link(session, user, link, ip)
     # Anyone may ask, so the request has no actor; the address it came from is kept.
     audit.record(session, _anonymous(ip), entity_type="user", entity_id=user.id,
                  action="password_reset_requested")
+
+
+def _mail_reset_link(session: Session, user: User, link: str, ip: str | None) -> None:
+    """Queue the reset mail from the password_reset template: transactional, its link never tracked, and
+    marked sensitive so that the outbox viewer hides it from who may not manage users."""
+    from coachway.notifications import service as notifications  # notifications builds on auth
+
+    notifications.send(session, _anonymous(ip), template_key="password_reset", user_id=user.id,
+                       sensitive=True,
+                       context={"user_name": user.full_name or user.email, "reset_url": link,
+                                "expires_minutes": get_settings().password_reset_minutes})
 
 
 def _anonymous(ip: str | None) -> Actor:
