@@ -113,7 +113,7 @@ def template_id(key: str, channel: str = "email") -> int:
     from coachway.notifications import service
 
     with transaction() as session:
-        found = [t for t in service.list_templates(session, SYSTEM, channel=channel) if t.key == key]
+        found = service.list_templates(session, SYSTEM, channel=channel, key=key)
     assert found, f"no {channel} template {key!r}: call seed_templates() first"
     return found[0].id
 
