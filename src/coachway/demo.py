@@ -16,6 +16,7 @@ from coachway.clients.service import create_client, import_clients
 from coachway.core import audit, clock, security
 from coachway.core.db import transaction
 from coachway.core.permissions import SYSTEM
+from coachway.documents.demo import add_demo_documents
 from coachway.fleet.schemas import HubCreate, VehicleCreate, VehicleTypeCreate
 from coachway.fleet.service import create_hub, create_vehicle_type, import_vehicles
 
@@ -351,6 +352,7 @@ def load(*, scale: int = 1, only_if_empty: bool = False) -> bool:
                         phone=phone, hub_id=hubs[hub], cdl_number=cdl,
                         cdl_expiry=today + timedelta(days=days))
         import_vehicles(session, SYSTEM, _vehicles(1, hubs, types))
+        add_demo_documents(session)
         if scale > 1:
             _load_copies(session, scale, hubs, types, agent_id, today)
     return True

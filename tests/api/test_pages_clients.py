@@ -396,3 +396,24 @@ def test_sales_agent_without_audit_read_sees_no_history(client):
     acme = make_client(name="Acme Tours")
     _as(client)
     assert "Recent changes" not in client.get(f"/admin/clients/{acme.id}").text
+
+
+def test_a_clients_page_links_to_its_documents_and_email_preferences(client):
+    _as(client, role="sales_agent")
+    acme = make_client(name="Acme Tours")
+    html = client.get(f"/admin/clients/{acme.id}").text
+    assert f'href="/admin/documents?client_id={acme.id}"' in html
+    assert f'href="/admin/clients/{acme.id}/email-preferences"' in html
+    assert client.get(f"/admin/documents?client_id={acme.id}").status_code == 200
+    assert client.get(f"/admin/clients/{acme.id}/email-preferences").status_code == 200
+
+
+def test_the_links_are_not_offered_to_a_role_without_those_permissions(client):
+    from coachway.auth import service as auth_service
+
+    with transaction() as session:
+        auth_service.set_role_permissions(session, SYSTEM, "dispatcher", permissions=["clients:read"])
+    _as(client, role="dispatcher")
+    acme = make_client(name="Acme Tours")
+    html = client.get(f"/admin/clients/{acme.id}").text
+    assert "/admin/documents?client_id=" not in html and "/email-preferences" not in html

@@ -205,6 +205,8 @@ def _detail_page(request: Request, session: Session, actor: Actor, client_id: in
                   {"title": client.name, "client": client, "contacts": contacts, "type_label": type_label,
                    "can_update": actor.can("clients:update"), "can_delete": actor.can("clients:delete"),
                    "can_internal": actor.can("clients:read_internal"), "agent_name": agent_name,
+                   "can_documents": actor.can("documents:read"),
+                   "can_preferences": actor.can("email_preferences:read"),
                    "country": dict(COUNTRIES).get(client.billing_country, client.billing_country),
                    "history": _history(session, actor, client.id),
                    "contact_values": contact_values or {}, "form_errors": errors}, status_code=status_code)
