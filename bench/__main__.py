@@ -56,6 +56,55 @@ def _database(url: str | None) -> tuple[str, callable]:
     return f"sqlite:///{tmp}/bench.db", lambda: None
 
 
+def _messaging(c, h: dict, n: int) -> list[str]:
+    """Sending from a template (render, preferences, tracking, outbox), the worker, the open pixel."""
+    from sqlalchemy import select
+
+    from coachway.core import db, outbox
+    from coachway.notifications.models import EmailTracking
+    from coachway.notifications.templates_seed import default_for
+
+    body = {"template_key": "booking_confirmation", "to": "bench@example.com",
+            "context": dict(default_for("booking_confirmation", "email").sample_context)}
+    sent = _timed(lambda i: c.post("/api/v1/notifications/send", json=body, headers=h).raise_for_status(), n)
+    out = [f"- POST /api/v1/notifications/send (render, preferences, tracking, outbox): {_percentiles(sent)}"]
+    t = time.perf_counter()
+    delivered = outbox.deliver_due(limit=100_000)
+    took = time.perf_counter() - t
+    out.append(f"- coachway worker, outbox backend: {delivered} emails in {took:.2f} s "
+               f"({delivered / took:.0f} messages/s, one transaction each)")
+    with db.transaction() as s:
+        tokens = s.scalars(select(EmailTracking.tracking_token).limit(n)).all()
+    pixel = _timed(lambda i: c.get(f"/t/o/{tokens[i % len(tokens)]}.gif").raise_for_status(), n)
+    out.append(f"- GET /t/o/{{token}}.gif (open pixel, records the open): {_percentiles(pixel)}")
+    return out
+
+
+def _documents(c, h: dict, n: int) -> list[str]:
+    """Uploading and downloading a 200 KB PDF through the API (local storage)."""
+    from coachway.documents.pdf import text_pdf
+
+    # Distinct files (a PDF comment of random bytes appended), so each upload is stored, not deduplicated.
+    base = text_pdf("Charter agreement", ["Bench"])
+    payloads = [base + b"%" + os.urandom(100_000).hex().encode() + b"\n" for _ in range(min(n, 100))]
+    ids: list[int] = []
+
+    def upload(i: int) -> None:
+        r = c.post("/api/v1/documents", headers=h, data={"document_category": "contract", "client_id": "1"},
+                   files={"file": (f"agreement-{i}.pdf", payloads[i], "application/pdf")})
+        r.raise_for_status()
+        ids.append(r.json()["id"])
+
+    up = _timed(upload, len(payloads))
+    down = _timed(lambda i: c.get(f"/api/v1/documents/{ids[i % len(ids)]}/download",
+                                  headers=h).raise_for_status(), n)
+    listing = _timed(lambda i: c.get("/api/v1/documents", params={"limit": 50},
+                                     headers=h).raise_for_status(), n)
+    return [f"- POST /api/v1/documents (200 KB PDF: sniff, SHA-256, store): {_percentiles(up)}",
+            f"- GET /api/v1/documents/{{id}}/download (200 KB, hash re-checked): {_percentiles(down)}",
+            f"- GET /api/v1/documents page of 50: {_percentiles(listing)}"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=100)
@@ -111,6 +160,8 @@ def main() -> None:
             vehicles = _timed(lambda i: c.get("/api/v1/vehicles", params={"limit": 100},
                                               headers=h).raise_for_status(), args.requests)
             lines.append(f"- GET /api/v1/vehicles page of 100: {_percentiles(vehicles)}")
+            lines += _messaging(c, h, args.requests)
+            lines += _documents(c, h, args.requests)
     finally:
         db.reset_engine()
         drop()

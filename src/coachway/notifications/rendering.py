@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.meta import find_undeclared_variables
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
@@ -141,13 +142,22 @@ def _bounded(chunks: Iterator[str]) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=512)
+def _compiled(part: str, source: str) -> Template:
+    """A part's source checked and compiled once: parsing and compiling cost far more than rendering."""
+    variables(part, source)
+    try:
+        return _env_for(part).from_string(source)
+    except Exception as exc:  # noqa: BLE001 - a template that cannot compile is the template's fault
+        raise _refusal(part, exc) from None
+
+
 def render_part(part: str, source: str, context: Mapping[str, Any]) -> str:
     """One part rendered with context; Invalid (naming the part) when it cannot be."""
     if not source:
         return ""
-    variables(part, source)
+    template = _compiled(part, source)
     try:
-        template = _env_for(part).from_string(source)
         return _bounded(template.generate(**dict(context)))
     except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's fault
         raise _refusal(part, exc) from None
