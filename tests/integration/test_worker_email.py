@@ -119,3 +119,45 @@ def test_email_is_retried_when_the_smtp_server_is_down(monkeypatch):
     msg = _message(message_id)
     assert (msg.status, msg.attempts) == ("pending", 1)
     assert msg.last_error.startswith("ConnectionRefusedError")
+
+
+def test_a_templated_email_reaches_the_smtp_server_rendered_with_its_tracking(smtp_server, database_url,
+                                                                              client):
+    from coachway.notifications.models import EmailTracking, Notification
+    from coachway.notifications.templates_seed import default_for
+    from tests.factories_domain import make_client, seed_templates, send_notification
+
+    seed_templates()
+    acme = make_client(name="Acme Tours", email="events@acme.example")
+    context = dict(default_for("booking_confirmation", "email").sample_context)
+    note = send_notification(template_key="booking_confirmation", client_id=acme.id, context=context)
+    env = {**os.environ, "COACHWAY_DATABASE_URL": database_url}
+    result = subprocess.run([COACHWAY, "worker", "--once"], env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    [mail] = smtp_server.messages
+    assert mail["To"] == "events@acme.example"
+    with db.transaction() as s:
+        sent = s.get(Notification, note.id)
+        tracking = s.get(EmailTracking, sent.email_tracking_id)
+        assert mail["Subject"] == sent.subject
+        assert (tracking.status, tracking.recipient_email) == ("sent", "events@acme.example")
+        assert tracking.sent_at is not None
+        token, links = tracking.tracking_token, list(tracking.links)
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert context["trip_name"] in text and context["trip_name"] in html
+    assert f"/t/o/{token}.gif" in html  # the open pixel
+    assert links and f"/t/c/{token}?u=" in html  # links go through the click redirect
+
+    # The recipient's mail program loads the pixel, then the reader follows a link.
+    assert client.get(f"/t/o/{token}.gif").headers["content-type"] == "image/gif"
+    r = client.get(f"/t/c/{token}", params={"u": links[0]}, follow_redirects=False)
+    assert r.status_code in (302, 303) and r.headers["location"] == links[0]
+    assert client.get(f"/t/c/{token}", params={"u": "https://evil.example/"},
+                      follow_redirects=False).status_code in (400, 404)
+    with db.transaction() as s:
+        tracking = s.get(EmailTracking, tracking.id)
+        assert tracking.opened_at is not None and tracking.clicked_at is not None
+        assert tracking.status == "clicked"
