@@ -125,3 +125,42 @@ def send_notification(**kw):
     kw.setdefault("context", None)
     with transaction() as session:
         return service.send(session, SYSTEM, **kw)
+
+
+# ---------------------------------------------------------------- charters
+
+ATL_HUB = {"code": "ATL", "name": "Atlanta", "city": "Hapeville", "state": "GA",
+           "latitude": "33.6601000", "longitude": "-84.4102000", "timezone": "America/New_York"}
+
+
+def make_charter(*, client_id: int | None = None, hub_id: int | None = None, actor=SYSTEM, passenger_count=40,
+                 trip_date=None, **kw):
+    """A quote (with a new client and hub unless given), committed; returns the row (detached)."""
+    from datetime import timedelta
+
+    from coachway.charters.service import create_charter
+    from coachway.core import clock
+
+    client_id = client_id or make_client().id
+    hub_id = hub_id or make_hub().id
+    trip_date = trip_date or clock.now().date() + timedelta(days=30)
+    with transaction() as session:
+        return create_charter(session, actor, client_id=client_id, hub_id=hub_id,
+                              passenger_count=passenger_count, trip_date=trip_date, **kw)
+
+
+def make_stop(charter_id: int, *, actor=SYSTEM, **kw):
+    """A stop added at the end of a charter's itinerary (or at position), committed."""
+    from coachway.charters.service import add_stop
+
+    kw.setdefault("address", "Atlanta, GA")
+    with transaction() as session:
+        return add_stop(session, actor, charter_id, **kw)
+
+
+def seed_dot_regulations() -> None:
+    """Put the shipped DOT hours-of-service rules into the test database (emptied before each test)."""
+    from coachway.charters.service import seed_dot_regulations as seed
+
+    with transaction() as session:
+        seed(session)

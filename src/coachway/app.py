@@ -19,7 +19,7 @@ DOMAIN_PORTS = {
     "fleet": 8012,
 }
 # Domains built so far, in mounting order.
-DOMAINS = ["auth", "clients", "fleet", "documents", "notifications"]
+DOMAINS = ["auth", "clients", "fleet", "documents", "notifications", "charters"]
 
 
 def _has_module(domain: str, name: str) -> bool:

@@ -11,6 +11,7 @@ from tqdm import tqdm
 from coachway.auth.models import User
 from coachway.auth.schemas import UserCreate
 from coachway.auth.service import create_user
+from coachway.charters import demo as charters_demo
 from coachway.clients.schemas import ClientCreate
 from coachway.clients.service import create_client, import_clients
 from coachway.core import audit, clock, security
@@ -352,6 +353,8 @@ def load(*, scale: int = 1, only_if_empty: bool = False) -> bool:
                         phone=phone, hub_id=hubs[hub], cdl_number=cdl,
                         cdl_expiry=today + timedelta(days=days))
         import_vehicles(session, SYSTEM, _vehicles(1, hubs, types))
+        charters_demo.load(session, hubs=hubs, types=types, client_ids=client_ids, agent_id=agent_id,
+                           today=today)
         add_demo_documents(session)
         if scale > 1:
             _load_copies(session, scale, hubs, types, agent_id, today)

@@ -96,3 +96,17 @@ def test_list_pages_do_not_grow_with_the_page(client):
         make_client(contacts=[{"name": f"Person {i}"}])
         make_user(role="driver", cdl_number=f"GA3{i:03}")
     assert {url: _page_queries(client, url) for url in pages} == few
+
+
+def test_charter_list_queries_do_not_grow_with_the_page(client):
+    from tests.factories_domain import make_charter
+
+    headers = user_headers(client, "manager")
+    agent = make_user(role="sales_agent")
+    for _ in range(2):
+        make_charter(assigned_sales_agent_id=agent.id)
+    few = _queries(client, "/api/v1/charters", headers)
+    for _ in range(12):
+        make_charter(assigned_sales_agent_id=make_user(role="sales_agent").id)
+    assert _queries(client, "/api/v1/charters", headers) == few
+    assert _queries(client, "/api/v1/charters/my-quotes", headers) <= few

@@ -1,6 +1,7 @@
 """Imports every domain's models so the metadata is complete (Alembic, tests)."""
 
 from coachway.auth import models as auth_models  # noqa: F401
+from coachway.charters import models as charters_models  # noqa: F401
 from coachway.clients import models as clients_models  # noqa: F401
 from coachway.core import models as core_models  # noqa: F401
 from coachway.core.db import Base

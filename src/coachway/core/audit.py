@@ -1,6 +1,6 @@
 """Writing and reading the generic audit log."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -17,7 +17,7 @@ SECRET_FIELDS = {"password_hash", "mfa_secret", "password_reset_token", "session
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value

@@ -17,11 +17,13 @@ def alembic_config(database_url: str | None = None) -> Config:
 
 def upgrade(database_url: str | None = None) -> None:
     """Run every pending migration, then add any new permissions with their default grants and any shipped
-    message template not yet in the database (templates admins edited are left alone)."""
+    message template not yet in the database (templates admins edited are left alone), and the DOT
+    hours-of-service rules when that table is empty."""
     command.upgrade(alembic_config(database_url), "head")
     from sqlalchemy.orm import Session
 
     from coachway.auth.service import sync_permissions
+    from coachway.charters.service import seed_dot_regulations
     from coachway.config import get_settings
     from coachway.core.db import make_engine
     from coachway.notifications.templates_seed import seed_default_templates
@@ -30,5 +32,6 @@ def upgrade(database_url: str | None = None) -> None:
     with Session(engine) as session:
         sync_permissions(session)
         seed_default_templates(session)
+        seed_dot_regulations(session)
         session.commit()
     engine.dispose()

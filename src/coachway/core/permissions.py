@@ -20,7 +20,7 @@ ROLES = {
 STAFF_ROLES = frozenset({"admin", "manager", "sales_agent", "sales_support", "dispatcher", "accounting"})
 
 # Domains that declare PERMISSIONS and DEFAULT_GRANTS in their permissions.py.
-DOMAINS_WITH_PERMISSIONS = ["auth", "clients", "fleet", "documents", "notifications"]
+DOMAINS_WITH_PERMISSIONS = ["auth", "clients", "fleet", "documents", "notifications", "charters"]
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,10 @@ class VehicleType(Base):
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     capacity: Mapped[int]
+    # Bags it carries (under-floor bays), and the hourly cost used to rank vehicle recommendations until the
+    # pricing rate matrix exists; both optional.
+    luggage_capacity: Mapped[int | None]
+    default_hourly_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     description: Mapped[str | None] = mapped_column(Text)
     sort_order: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -4,9 +4,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from coachway.core.fields import Line, Phone, RefId, Text
+from coachway.core.money import to_money
 from coachway.fleet.models import VEHICLE_STATUSES
 
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=10, decimal_places=7)]
@@ -22,6 +23,9 @@ Vin = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
                                        pattern=r"^[A-HJ-NPR-Za-hj-npr-z0-9]{17}$")]
 VehicleStatus = Literal[VEHICLE_STATUSES]
 Year = Annotated[int, Field(ge=1950, le=2100)]
+LuggageCapacity = Annotated[int, Field(ge=0, le=1000)]
+HourlyRate = Annotated[Decimal, Field(ge=0, le=Decimal("99999.99"), max_digits=7, decimal_places=2),
+                      AfterValidator(to_money)]
 CdlNumber = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True,
                                              pattern=r"^[A-Za-z0-9\-]{4,50}$")]
 
@@ -83,6 +87,8 @@ class VehicleTypeCreate(BaseModel):
     code: TypeCode
     name: Line(100, 1)
     capacity: int = Field(ge=1, le=100)
+    luggage_capacity: LuggageCapacity | None = None
+    default_hourly_rate: HourlyRate | None = None
     description: Text(2000) | None = None
     sort_order: int = Field(default=0, ge=0, le=10_000)
 
@@ -93,6 +99,8 @@ class VehicleTypeUpdate(BaseModel):
     code: TypeCode | None = None
     name: Line(100, 1) | None = None
     capacity: int | None = Field(default=None, ge=1, le=100)
+    luggage_capacity: LuggageCapacity | None = None
+    default_hourly_rate: HourlyRate | None = None
     description: Text(2000) | None = None
     sort_order: int | None = Field(default=None, ge=0, le=10_000)
     is_active: bool | None = None
@@ -105,6 +113,8 @@ class VehicleTypeRead(BaseModel):
     code: str
     name: str
     capacity: int
+    luggage_capacity: int | None = None
+    default_hourly_rate: Decimal | None = None
     description: str | None
     sort_order: int
     is_active: bool

@@ -23,7 +23,8 @@ from coachway.fleet.schemas import VehicleCreate
 OUTSIDE_ROLES = {"client", "vendor"}
 HUB_FIELDS = {"code", "name", "address", "city", "state", "postal_code", "latitude", "longitude", "timezone",
               "is_active"}
-TYPE_FIELDS = {"code", "name", "capacity", "description", "sort_order", "is_active"}
+TYPE_FIELDS = {"code", "name", "capacity", "luggage_capacity", "default_hourly_rate", "description",
+               "sort_order", "is_active"}
 VEHICLE_FIELDS = {"unit_number", "hub_id", "vehicle_type_id", "status", "make", "model", "year", "vin",
                   "license_plate", "notes"}
 # A CDL expiring within this many days is flagged on the drivers list.
