@@ -8,9 +8,13 @@ from coachway.core.db import transaction
 from coachway.core.permissions import SYSTEM
 from coachway.documents import access
 from tests.factories import login, make_user, user_headers
-from tests.factories_domain import client_user_headers, make_client, make_document, upload
+from tests.factories_domain import client_user_headers, make_charter, make_client, make_document, upload
 
-CHARTER = 77
+
+@pytest.fixture
+def charter_id() -> int:
+    """A real charter row (documents refer to charters by foreign key); whose it is, the check says."""
+    return make_charter().id
 
 
 @pytest.fixture
@@ -31,17 +35,16 @@ def no_charters(charter_check):
 
 
 @pytest.fixture
-def charter_of_client(charter_check):
-    """Stand in for the charters domain: charter 77 belongs to the clients of the returned list."""
+def charter_of_client(charter_check, charter_id):
+    """Stand in for the charters domain's check: the charter belongs to the clients of the returned list."""
     owners: list[int] = []
 
     def readable_ids(actor):
         if actor.role == "client" and actor.client_id in owners:
-            return select(literal(CHARTER))
+            return select(literal(charter_id))
         return None
 
-    access.register_owner_check("charter", readable_ids,
-                                exists=lambda session, charter_id: charter_id == CHARTER)
+    access.register_owner_check("charter", readable_ids, exists=lambda session, wanted: wanted == charter_id)
     return owners
 
 
@@ -105,24 +108,25 @@ def test_client_never_sees_an_internal_document_even_of_its_own(client):
     assert client.get(f"/api/v1/documents/{internal.id}", headers=headers).status_code == 404
 
 
-def test_client_does_not_see_a_charter_only_document_until_charters_say_whose_it_is(client, no_charters):
+def test_client_does_not_see_a_charter_only_document_until_charters_say_whose_it_is(client, charter_id,
+                                                                                     no_charters):
     mine = make_client()
-    doc = make_document(charter_id=CHARTER)
+    doc = make_document(charter_id=charter_id)
     headers = client_user_headers(client, mine.id)
     assert client.get(f"/api/v1/documents/{doc.id}", headers=headers).status_code == 404
 
 
-def test_client_sees_documents_of_its_charters_once_registered(client, charter_of_client):
+def test_client_sees_documents_of_its_charters_once_registered(client, charter_id, charter_of_client):
     mine, theirs = make_client(), make_client()
     charter_of_client.append(mine.id)
-    doc = make_document(charter_id=CHARTER)
+    doc = make_document(charter_id=charter_id)
     assert _ids(client, client_user_headers(client, mine.id)) == [doc.id]
     assert _ids(client, client_user_headers(client, theirs.id)) == []
 
 
-def test_staff_attaching_to_a_charter_that_does_not_exist_is_422_once_charters_can_tell(client,
+def test_staff_attaching_to_a_charter_that_does_not_exist_is_422_once_charters_can_tell(client, charter_id,
                                                                                        charter_of_client):
-    r = upload(client, user_headers(client, "sales_agent"), charter_id=CHARTER + 1)
+    r = upload(client, user_headers(client, "sales_agent"), charter_id=charter_id + 1)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "charter_id"
 
 

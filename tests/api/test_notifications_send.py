@@ -251,3 +251,15 @@ def test_click_link_round_trip_keeps_the_query_string(client, session):
     assert parse_qs(urlsplit(url).query)["u"] == [r.headers["location"]]
     session.rollback()
     assert session.get(EmailTracking, note.email_tracking_id).click_count == 1
+
+
+def test_a_charter_that_does_not_exist_is_a_422_and_nothing_is_sent(client):
+    from tests.factories_domain import seed_templates
+
+    seed_templates()
+    headers = user_headers(client, "manager")
+    r = client.post("/api/v1/notifications/send", headers=headers,
+                    json={"template_key": "follow_up", "to": "pat@example.com", "charter_id": 999_999,
+                          "context": {}})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "charter_id"
+    assert client.get("/api/v1/notifications", headers=headers).json()["total"] == 0

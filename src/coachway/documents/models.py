@@ -17,8 +17,8 @@ class CharterDocument(Base):
 
     The bytes live in the configured storage under their SHA-256 (`storage_key`), so two uploads of the same
     file share one stored object. A document is attached to at least one of charter, client, vendor or
-    user; `charter_id` and `vendor_id` gain their foreign keys when the charters and vendors tables arrive
-    (until the vendors table exists, `vendor_id` is the vendor user's id). A vendor sees a document only
+    user; `vendor_id` gains its foreign key when the vendors table arrives (until then it is the vendor
+    user's id). A vendor sees a document only
     when it carries that vendor's id; a client never sees one marked `is_internal`.
     """
 
@@ -26,7 +26,7 @@ class CharterDocument(Base):
     __table_args__ = (Index("ix_charter_documents_expires_at_live", "expires_at", "deleted_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    charter_id: Mapped[int | None] = mapped_column(index=True)
+    charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id", ondelete="SET NULL"), index=True)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
     vendor_id: Mapped[int | None] = mapped_column(index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

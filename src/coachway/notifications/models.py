@@ -42,15 +42,15 @@ class EmailTracking(Base):
     """Spec `email_tracking`: one row per email sent, with its open and first click.
 
     `tracking_token` is the unguessable id in the open pixel and click links; `links` holds the URLs the
-    message contained, the only ones the click redirect will go to. `lead_id` and `charter_id` gain their
-    foreign keys when those tables arrive.
+    message contained, the only ones the click redirect will go to. `lead_id` gains its foreign key when
+    the leads table arrives.
     """
 
     __tablename__ = "email_tracking"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int | None] = mapped_column(index=True)
-    charter_id: Mapped[int | None] = mapped_column(index=True)
+    charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id", ondelete="SET NULL"), index=True)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
     email_type: Mapped[str] = mapped_column(String(50))
     recipient_email: Mapped[str] = mapped_column(String(255))
@@ -85,7 +85,7 @@ class Notification(Base):
     body_text: Mapped[str] = mapped_column(Text, default="")
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    charter_id: Mapped[int | None] = mapped_column(index=True)
+    charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id", ondelete="SET NULL"), index=True)
     lead_id: Mapped[int | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued, suppressed
     suppressed_reason: Mapped[str | None] = mapped_column(String(255))

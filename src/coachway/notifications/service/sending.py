@@ -35,6 +35,14 @@ def _client(session: Session, client_id: int | None):
         raise Invalid.field("client_id", f"There is no client {client_id}.") from None
 
 
+def _check_charter(session: Session, charter_id: int | None) -> None:
+    # Imported here: the charters domain sends notifications, so it imports this module.
+    from coachway.charters.models import Charter
+
+    if charter_id is not None and session.get(Charter, charter_id) is None:
+        raise Invalid.field("charter_id", f"There is no charter {charter_id}.")
+
+
 def _user(session: Session, user_id: int | None):
     if user_id is None:
         return None
@@ -120,6 +128,7 @@ def send(session: Session, actor: Actor, *, template_key: str, channel: str = "e
         raise Invalid.field("channel", f"Choose one of: {', '.join(CHANNELS)}.")
     template = template_for_sending(session, template_key, channel)
     client, user = _client(session, client_id), _user(session, user_id)
+    _check_charter(session, charter_id)
     rendered = rendering.render(subject=template.subject, body_html=template.body_html,
                                 body_text=template.body_text, context=context or {})
     recipient, reason = _recipient(channel, to, client, user)
