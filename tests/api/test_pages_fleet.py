@@ -1,6 +1,7 @@
 """Fleet pages: vehicles, hubs, vehicle types and drivers, their forms and who may use them."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from coachway.core import clock
 from coachway.core.db import transaction
@@ -291,6 +292,28 @@ def test_vehicle_type_with_too_many_seats_is_refused(client):
     assert r.status_code == 422 and 'id="f-capacity-error">Enter a number of at most 100.' in r.text
     with transaction() as session:
         assert service.list_vehicle_types(session, SYSTEM) == []
+
+
+def test_a_vehicle_types_luggage_and_hourly_rate_are_set_on_the_form_and_shown_in_the_list(client):
+    _as(client)
+    r = form_post(client, "/admin/fleet/vehicle-types",
+                  {"code": "coach_56", "name": "56-passenger motorcoach", "capacity": "56",
+                   "luggage_capacity": "60", "default_hourly_rate": "185.5"},
+                  page="/admin/fleet/vehicle-types/new")
+    assert r.status_code == 303
+    with transaction() as session:
+        [vtype] = service.list_vehicle_types(session, SYSTEM)
+        assert (vtype.luggage_capacity, vtype.default_hourly_rate) == (60, Decimal("185.50"))
+    html = client.get("/admin/fleet/vehicle-types").text
+    assert "$185.50" in html and ">60<" in html
+    edit = client.get(f"/admin/fleet/vehicle-types/{vtype.id}/edit").text
+    assert 'value="185.50"' in edit and 'value="60"' in edit
+    r = form_post(client, f"/admin/fleet/vehicle-types/{vtype.id}/edit",
+                  {"code": "coach_56", "name": "56-passenger motorcoach", "capacity": "56",
+                   "default_hourly_rate": "-3", "is_active": "on"})
+    assert r.status_code == 422 and 'id="f-default_hourly_rate-error"' in r.text
+    with transaction() as session:
+        assert service.get_vehicle_type(session, SYSTEM, vtype.id).default_hourly_rate == Decimal("185.50")
 
 
 # ---------------------------------------------------------------- drivers

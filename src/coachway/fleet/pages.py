@@ -46,7 +46,8 @@ US_TIMEZONES = ("America/New_York", "America/Chicago", "America/Denver", "Americ
                 "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Toronto",
                 "America/Vancouver")
 HUB_FIELDS = ("code", "name", "address", "city", "state", "postal_code", "timezone", "latitude", "longitude")
-TYPE_FIELDS = ("code", "name", "capacity", "description", "sort_order")
+TYPE_FIELDS = ("code", "name", "capacity", "luggage_capacity", "default_hourly_rate", "description",
+               "sort_order")
 VEHICLE_FIELDS = ("unit_number", "vehicle_type_id", "hub_id", "status", "make", "model", "year", "vin",
                   "license_plate", "notes")
 DRIVER_FIELDS = ("cdl_number", "cdl_expiry", "hub_id", "phone")
@@ -55,6 +56,7 @@ DRIVER_FIELDS = ("cdl_number", "cdl_expiry", "hub_id", "phone")
 # How the error summary names fields whose form label is not their name.
 LABELS = {"hub_id": "Hub", "vehicle_type_id": "Vehicle type", "vin": "VIN", "postal_code": "ZIP code",
           "address": "Street address", "timezone": "Time zone", "capacity": "Seats",
+          "luggage_capacity": "Luggage (bags)", "default_hourly_rate": "Hourly rate",
           "sort_order": "Order in lists", "cdl_number": "CDL number", "cdl_expiry": "CDL expiry",
           "is_active": "Open / offered"}
 
