@@ -227,3 +227,15 @@ def test_bad_luggage_capacity_or_rate_is_422(client, manager, field, value):
     r = client.post("/api/v1/vehicle-types", json={"code": "coach", "name": "Coach", "capacity": 56,
                                                    field: value}, headers=manager)
     assert r.status_code == 422 and {e["field"] for e in r.json()["errors"]} == {field}
+
+
+def test_a_client_sees_its_charters_recommendations_without_any_money(client, manager, fleet):
+    from tests.factories_domain import client_user_headers
+
+    charter = make_charter(passenger_count=80)
+    staff = client.get(f"/api/v1/charters/{charter.id}/vehicle-recommendations", headers=manager).json()
+    assert staff[0]["estimated_cost"] and staff[0]["cost_note"].startswith("about $")
+    r = client.get(f"/api/v1/charters/{charter.id}/vehicle-recommendations",
+                   headers=client_user_headers(client, charter.client_id))
+    assert r.status_code == 200 and len(r.json()) == len(staff)
+    assert "$" not in r.text and "estimated_cost" not in r.text and "cost_note" not in r.text

@@ -110,3 +110,19 @@ def test_charter_list_queries_do_not_grow_with_the_page(client):
         make_charter(assigned_sales_agent_id=make_user(role="sales_agent").id)
     assert _queries(client, "/api/v1/charters", headers) == few
     assert _queries(client, "/api/v1/charters/my-quotes", headers) <= few
+
+
+def test_charter_list_page_does_not_grow_with_the_page(client):
+    from coachway.web.testing import sign_in
+    from tests.factories import PASSWORD
+    from tests.factories_domain import make_charter
+
+    manager = make_user(role="manager")
+    sign_in(client, manager.email, PASSWORD)
+    for _ in range(2):
+        make_charter(assigned_sales_agent_id=make_user(role="sales_agent").id)
+    pages = ["/admin/charters", "/admin/charters?status=quote", "/admin/charters?mine=1"]
+    few = {url: _page_queries(client, url) for url in pages}
+    for _ in range(12):
+        make_charter(assigned_sales_agent_id=make_user(role="sales_agent").id)
+    assert {url: _page_queries(client, url) for url in pages} == few

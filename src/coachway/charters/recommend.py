@@ -38,8 +38,11 @@ class Mix:
     luggage: int | None
     estimated_cost: Decimal | None
     spare_seats: int
+    # Why the mix fits (seats, bags), without money, so it may be shown to a client.
     reason: str
     label: str = ""
+    # What it costs, in words ("about $980.00 for 4 hours"): internal, like estimated_cost.
+    cost_note: str = ""
 
     @property
     def vehicle_count(self) -> int:
@@ -171,7 +174,7 @@ def _mix(chosen: list[tuple[VehicleOption, int]], passengers: int, bags: int, ho
     cost = to_money(sum((o.hourly_cost * c * hours for o, c in chosen), Decimal(0))) if costed else None
     label = " + ".join(f"{c} × {_describe(o)}" for o, c in chosen)
     return Mix(chosen, seats, luggage, cost, seats - passengers,
-               _reason(label, seats, passengers, luggage, bags, cost, hours), label)
+               _reason(label, seats, passengers, luggage, bags), label, _cost_note(cost, hours))
 
 
 def _describe(option: VehicleOption) -> str:
@@ -179,15 +182,18 @@ def _describe(option: VehicleOption) -> str:
     return option.name if str(option.capacity) in option.name else f"{option.capacity}-seat {option.name}"
 
 
-def _reason(label: str, seats: int, passengers: int, luggage: int | None, bags: int,
-            cost: Decimal | None, hours: Decimal) -> str:
+def _reason(label: str, seats: int, passengers: int, luggage: int | None, bags: int) -> str:
     parts = [f"{seats} seats for {passengers} passengers ({seats - passengers} spare)"]
     if bags:
         parts.append(f"room for {luggage} bags ({bags} expected)" if luggage is not None
                      else f"luggage space not known for {bags} bags")
-    parts.append(f"about ${cost:,} for {format(hours.normalize(), 'f')} hours" if cost is not None
-                 else "cost not known")
     return f"{label}: {'; '.join(parts)}."
+
+
+def _cost_note(cost: Decimal | None, hours: Decimal) -> str:
+    if cost is None:
+        return "cost not known"
+    return f"about ${cost:,} for {format(hours.normalize(), 'f')} hours"
 
 
 def _rank(mix: Mix) -> tuple:

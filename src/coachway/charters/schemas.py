@@ -185,7 +185,8 @@ class MixVehicle(BaseModel):
 
 
 class MixRead(BaseModel):
-    """One way to carry the group, cheapest first; estimated_cost needs charters:read_internal."""
+    """One way to carry the group, cheapest first; estimated_cost and cost_note need charters:read_internal
+    (the reason never names money)."""
 
     vehicles: list[MixVehicle]
     seats: int
@@ -193,6 +194,7 @@ class MixRead(BaseModel):
     spare_seats: int
     reason: str
     estimated_cost: Decimal | None = None
+    cost_note: str | None = None
 
 
 # ---------------------------------------------------------------- route and DOT

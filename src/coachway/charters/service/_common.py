@@ -21,7 +21,7 @@ from coachway.fleet import service as fleet_service
 # Fields only readers with charters:read_internal see (a client user never does).
 INTERNAL_FIELDS = {name: "charters:read_internal" for name in (
     "internal_notes", "quote_secure_token", "dot_result", "assigned_by", "created_by", "cancelled_by",
-    "estimated_cost")}
+    "estimated_cost", "cost_note")}
 # A route needs a start time; a quote with a date but no pickup time is planned from this local time.
 DEFAULT_PICKUP = time(8, 0)
 OUTSIDE_ROLES = {"vendor", "driver"}

@@ -210,13 +210,14 @@ def _recommend(passengers: int, options: list[VehicleOption], **kw) -> list:
 
 
 def mix_view(mix) -> dict[str, Any]:
-    """One recommended mix as plain data (estimated_cost is internal: hide it from clients)."""
+    """One recommended mix as plain data (estimated_cost and cost_note are internal: hide them from clients;
+    the reason never names money)."""
     return {
         "vehicles": [{"vehicle_type_id": option.vehicle_type_id, "code": option.code, "name": option.name,
                       "capacity": option.capacity, "luggage_capacity": option.luggage_capacity,
                       "quantity": quantity} for option, quantity in mix.vehicles],
         "seats": mix.seats, "luggage": mix.luggage, "spare_seats": mix.spare_seats, "reason": mix.reason,
-        "estimated_cost": mix.estimated_cost,
+        "estimated_cost": mix.estimated_cost, "cost_note": mix.cost_note,
     }
 
 
