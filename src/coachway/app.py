@@ -2,6 +2,8 @@
 
 import importlib
 import logging
+import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -26,12 +28,31 @@ def _has_module(domain: str, name: str) -> bool:
     return (Path(__file__).parent / domain / f"{name}.py").exists()
 
 
+def _warm_up(chosen: list[str]) -> None:
+    """Build slow lookup tables in the background at start-up, so no user's first request pays for them."""
+    if "charters" not in chosen:
+        return
+    from coachway.config import get_settings
+
+    if get_settings().geocoder_backend == "offline":
+        from coachway.integrations.geocoding import OfflineGazetteer
+
+        threading.Thread(target=OfflineGazetteer().warm, name="gazetteer-warm-up", daemon=True).start()
+
+
 def create_app(domains: list[str] | None = None, *, pages: bool = True) -> FastAPI:
     """Build the application with the given domains (all by default) and, optionally, the web pages."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     chosen = domains or DOMAINS
     title = "CoachWay" if domains is None else f"CoachWay {', '.join(chosen)}"
-    app = FastAPI(title=title, version=__version__, docs_url="/docs", openapi_url="/openapi.json")
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        _warm_up(chosen)
+        yield
+
+    app = FastAPI(title=title, version=__version__, docs_url="/docs", openapi_url="/openapi.json",
+                  lifespan=lifespan)
     install_error_handlers(app)
     for domain in chosen:
         if _has_module(domain, "api"):

@@ -645,3 +645,12 @@ def test_an_itinerary_change_asks_the_vehicles_block_to_follow(client, hub, acme
     assert r.headers["HX-Trigger"] == "charter-route-changed"
     r = client.get(page, headers=VEHICLES)
     assert r.status_code == 200 and "<html" not in r.text and "Recommended for 40 passengers" in r.text
+
+
+def test_the_charter_page_links_its_history_for_who_may_read_the_audit_log(client, hub, acme):
+    _as(client, role="manager")
+    charter = _quote(hub, acme, None)
+    html = client.get(f"/admin/charters/{charter.id}").text
+    link = f"/admin/audit?entity_type=charter&amp;entity_id={charter.id}"
+    assert link in html
+    assert client.get(link.replace("&amp;", "&")).status_code == 200

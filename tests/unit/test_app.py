@@ -35,3 +35,20 @@ def test_unknown_path_answers_problem_json(clean_db):
         r = c.get("/api/v1/nothing-here")
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_offline_gazetteer_is_built_in_the_background_when_the_app_starts(monkeypatch):
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from coachway.app import create_app
+    from coachway.integrations import geocoding
+
+    built = threading.Event()
+    monkeypatch.setattr(geocoding.OfflineGazetteer, "warm", lambda self: built.set())
+    with TestClient(create_app(["charters"], pages=False)):
+        assert built.wait(5)
+    built.clear()
+    with TestClient(create_app(["clients"], pages=False)):
+        assert not built.wait(0.2)

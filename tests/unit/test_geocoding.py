@@ -250,3 +250,32 @@ def test_an_unknown_geocoder_backend_is_a_configuration_error(fresh_settings):
     get_settings.cache_clear()
     with pytest.raises(ValueError, match="unknown geocoder_backend"):
         geocoder()
+
+
+def test_nominatim_lookups_are_paced_to_one_a_second_and_errors_still_reach_the_caller(monkeypatch):
+    """OpenStreetMap's usage policy allows one request a second."""
+    from geopy.extra import rate_limiter
+
+    now, waited = [100.0], []  # a clock that moves only when the limiter sleeps
+
+    def sleep(seconds: float) -> None:
+        waited.append(seconds)
+        now[0] += seconds
+
+    monkeypatch.setattr(rate_limiter.RateLimiter, "_clock", lambda self: now[0])
+    monkeypatch.setattr(rate_limiter, "sleep", sleep)
+    fake = FakeGeopy(_location(33.749, -84.388, "Atlanta, GA, USA"))
+    nominatim = GeopyGeocoder("nominatim", client=fake)
+    for _ in range(3):
+        nominatim.geocode("Atlanta, GA")
+    assert len(fake.calls) == 3 and waited == [1.0, 1.0]
+    failing = GeopyGeocoder("nominatim", client=FakeGeopy(error=GeocoderTimedOut("slow")))
+    with pytest.raises(GeocodingUnavailable):
+        failing.geocode("Atlanta, GA")
+
+
+def test_google_is_not_paced_and_the_configured_provider_is_one_instance(fresh_settings, monkeypatch):
+    fake = FakeGeopy(None)
+    assert GeopyGeocoder("google", client=fake)._lookup == fake.geocode
+    fresh_settings.setenv("COACHWAY_GEOCODER_BACKEND", "nominatim")
+    assert geocoder() is geocoder()

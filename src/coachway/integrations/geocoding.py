@@ -14,6 +14,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Protocol
 
 from coachway.config import get_settings
@@ -272,12 +273,20 @@ class GeopyGeocoder:
     """Geocodes through geopy: Nominatim (OpenStreetMap, needs a user agent) or Google (needs an API key)."""
 
     def __init__(self, backend: str, api_key: str | None = None, user_agent: str = "coachway",
-                 timeout: float = 10.0, *, client: Any = None, country: str | None = "us") -> None:
+                 timeout: float = 10.0, *, client: Any = None, country: str | None = "us",
+                 min_delay_seconds: float = 1.0) -> None:
         if backend not in ("nominatim", "google"):
             raise ValueError(f"unknown geopy backend {backend!r}; expected 'nominatim' or 'google'")
         self.backend = backend
         self.country = country
         self.client = client if client is not None else self._client(backend, api_key, user_agent, timeout)
+        self._lookup = self.client.geocode
+        if backend == "nominatim" and min_delay_seconds:
+            # OpenStreetMap's usage policy: at most one request a second. Errors still reach the caller.
+            from geopy.extra.rate_limiter import RateLimiter
+
+            self._lookup = RateLimiter(self.client.geocode, min_delay_seconds=min_delay_seconds,
+                                       max_retries=0, swallow_exceptions=False)
 
     @staticmethod
     def _client(backend: str, api_key: str | None, user_agent: str, timeout: float) -> Any:
@@ -296,7 +305,7 @@ class GeopyGeocoder:
         if not isinstance(query, str) or not query.strip():
             return None
         try:
-            location = self.client.geocode(query.strip(), exactly_one=True, **self._country_filter())
+            location = self._lookup(query.strip(), exactly_one=True, **self._country_filter())
         except GeopyError as exc:
             raise GeocodingUnavailable(f"{self.backend} geocoding failed: {exc}") from exc
         if location is None:
@@ -315,6 +324,12 @@ class GeopyGeocoder:
 _offline = OfflineGazetteer()
 
 
+@lru_cache(maxsize=4)
+def _provider(backend: str, api_key: str | None, user_agent: str, timeout: float) -> "GeopyGeocoder":
+    # One instance per configuration and process, so Nominatim's pacing holds across requests.
+    return GeopyGeocoder(backend, api_key, user_agent, timeout)
+
+
 def geocoder() -> Geocoder:
     """The geocoder the settings choose (`geocoder_backend`: offline, nominatim or google)."""
     settings = get_settings()
@@ -322,6 +337,6 @@ def geocoder() -> Geocoder:
     if backend == "offline":
         return _offline
     if backend in ("nominatim", "google"):
-        return GeopyGeocoder(backend, settings.geocoder_api_key, settings.geocoder_user_agent,
-                             settings.geocoder_timeout_seconds)
+        return _provider(backend, settings.geocoder_api_key, settings.geocoder_user_agent,
+                         settings.geocoder_timeout_seconds)
     raise ValueError(f"unknown geocoder_backend {backend!r}; expected one of {', '.join(BACKENDS)}")
