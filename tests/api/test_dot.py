@@ -220,3 +220,28 @@ def test_changing_an_unknown_rule_is_404(client):
     r = client.put("/api/v1/dot-regulations/999999", json={"threshold_value": "11"},
                    headers=user_headers(client, "manager"))
     assert r.status_code == 404
+
+
+def test_a_loosened_rule_reaches_saved_charters_when_the_nightly_recheck_runs(client):
+    from coachway.charters.jobs import recheck_dot
+
+    manager = user_headers(client, "manager")
+    charter = make_charter(hub_id=make_hub().id)
+    make_stop(charter.id, address="South", **SOUTH)
+    make_stop(charter.id, address="North", **NORTH)
+    done = make_charter(hub_id=make_hub().id)
+    make_stop(done.id, address="South", **SOUTH)
+    make_stop(done.id, address="North", **NORTH)
+    assert client.post(f"/api/v1/charters/{done.id}/cancel", json={"cancellation_reason": "Rain"},
+                       headers=manager).status_code == 200
+    ten_hours = rule_ids(client, manager)["10-hour driving limit"]
+    r = client.put(f"/api/v1/dot-regulations/{ten_hours}", json={"threshold_value": "13"}, headers=manager)
+    assert r.status_code == 200, r.text
+    assert client.get(f"/api/v1/charters/{charter.id}", headers=manager).json()["requires_second_driver"]
+
+    assert recheck_dot() == 1
+    body = client.get(f"/api/v1/charters/{charter.id}", headers=manager).json()
+    assert body["requires_second_driver"] is False and body["dot_result"]["compliant"] is True
+    # A cancelled charter keeps the check it had.
+    assert client.get(f"/api/v1/charters/{done.id}", headers=manager).json()["requires_second_driver"]
+    assert recheck_dot() == 0
