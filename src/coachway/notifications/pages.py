@@ -12,7 +12,6 @@ import zlib
 from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -28,6 +27,7 @@ from coachway.notifications.schemas import PreferencesUpdate, StatusFilter, Temp
 from coachway.web import nav
 from coachway.web.deps import FormDep, PageActor, PageSession
 from coachway.web.forms import FormErrors, validate
+from coachway.web.sandboxed import sandboxed_html
 from coachway.web.templating import is_htmx, pager, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -46,11 +46,6 @@ TEMPLATE_LABELS = {"body_html": "HTML version", "body_text": "Text version", "sa
                    "is_active": "In use"}
 # A live HTML preview travels in its frame's address; past this size the saved template is shown instead.
 MAX_FRAME_URL = 12_000
-# The preview frame's own policy: the email's inline styles and images, no script, no forms, its own
-# origin; links open in a new tab.
-FRAME_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
-             "font-src https: data:; frame-ancestors 'self'; form-action 'none'; "
-             "sandbox allow-popups allow-popups-to-escape-sandbox")
 
 
 def _client_name(session: Session, actor: Actor, client_id: int | None) -> str | None:
@@ -248,9 +243,7 @@ def template_preview_frame(template_id: Id, actor: PageActor, session: PageSessi
         html = _frame_html(actor, template.id, d, s)
     else:
         html = service.preview_template(session, actor, template.id).html
-    return HTMLResponse('<base target="_blank">' + html,
-                        headers={"Content-Security-Policy": FRAME_CSP, "X-Frame-Options": "SAMEORIGIN",
-                                 "Referrer-Policy": "no-referrer"})
+    return sandboxed_html(html, preview=True)
 
 
 # ---------------------------------------------------------------- one notification
