@@ -53,6 +53,24 @@ class Charter(Base):
     cancellation_fee: Mapped[Money | None]
     cancellation_fee_paid: Mapped[bool] = mapped_column(Boolean, default=False)
     cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The event a trip is for (concert, wedding, game ...), matched by event_based pricing modifiers.
+    event_type: Mapped[str | None] = mapped_column(String(50))
+    # The price as last calculated, with the breakdown and every input it used (rates, amenities,
+    # modifiers, promo, policy), so an issued quote never changes when rates change later.
+    quoted_price: Mapped[Money | None]
+    deposit_amount: Mapped[Money | None]
+    balance_amount: Mapped[Money | None]
+    estimated_vendor_cost: Mapped[Money | None]
+    price_breakdown: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    priced_at: Mapped[datetime | None]
+    promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_codes.id", ondelete="SET NULL"))
+    quote_sent_at: Mapped[datetime | None]
+    quote_accepted_at: Mapped[datetime | None]
+    quote_accepted_ip: Mapped[str | None] = mapped_column(String(64))
+    quote_accepted_user_agent: Mapped[str | None] = mapped_column(String(500))
+    # A revision replaces its quote: the old row stays as history, points at its successor and is final.
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id", ondelete="SET NULL"))
+    superseded_at: Mapped[datetime | None]
     total_miles: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     deadhead_miles: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     total_hours: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))

@@ -8,5 +8,7 @@ from coachway.core.db import Base
 from coachway.documents import models as documents_models  # noqa: F401
 from coachway.fleet import models as fleet_models  # noqa: F401
 from coachway.notifications import models as notifications_models  # noqa: F401
+from coachway.payments import models as payments_models  # noqa: F401
+from coachway.pricing import models as pricing_models  # noqa: F401
 
 metadata = Base.metadata

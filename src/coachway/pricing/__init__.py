@@ -1,0 +1,1 @@
+"""Pricing: the rate matrix, amenities, promo codes, pricing modifiers and the quote calculation."""
