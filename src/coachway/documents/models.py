@@ -8,8 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from coachway.core import clock
 from coachway.core.db import Base
 
-DOCUMENT_CATEGORIES = ("vendor_bid", "client_document", "terms_conditions", "contract", "invoice", "receipt",
-                       "coi", "photo", "other")
+DOCUMENT_CATEGORIES = ("quote", "vendor_bid", "client_document", "terms_conditions", "contract", "invoice",
+                       "receipt", "coi", "photo", "other")
 
 
 class CharterDocument(Base):
