@@ -71,6 +71,20 @@ class Charter(Base):
     # A revision replaces its quote: the old row stays as history, points at its successor and is final.
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id", ondelete="SET NULL"))
     superseded_at: Mapped[datetime | None]
+    # Clones and recurring series: a clone remembers its source; an instance of a series points at the
+    # series and its master (the charter the series was made from), with a stable instance_number and
+    # series_total = the series' running instances.
+    cloned_from_charter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("charters.id", ondelete="SET NULL"), index=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("charter_series.id", ondelete="SET NULL"),
+                                                  index=True)
+    recurrence_rule: Mapped[str | None] = mapped_column(Text)
+    parent_charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id", ondelete="SET NULL"),
+                                                          index=True)
+    instance_number: Mapped[int | None]
+    series_total: Mapped[int | None]
+    is_series_master: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_from_series_at: Mapped[datetime | None]
     total_miles: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     deadhead_miles: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     total_hours: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
@@ -157,3 +171,24 @@ class DotRegulation(Base):
     description: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+
+class CharterSeries(Base):
+    """A recurring trip: the rule, its dates, the master charter it was made from, and how many of its
+    instances are still running (active_instances) out of those made (total_instances)."""
+
+    __tablename__ = "charter_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(Text)
+    recurrence_rule: Mapped[str] = mapped_column(Text)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    exclude_dates: Mapped[list[str] | None] = mapped_column(JSON)
+    master_charter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("charters.id", ondelete="SET NULL", use_alter=True, name="fk_charter_series_master"))
+    total_instances: Mapped[int] = mapped_column(default=0)
+    active_instances: Mapped[int] = mapped_column(default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
