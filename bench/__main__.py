@@ -92,6 +92,66 @@ def _charters(c, h: dict, n: int) -> list[str]:
             f"- GET /api/v1/charters page of 50: {_percentiles(listing)}"]
 
 
+def _pricing(c, h: dict, n: int) -> list[str]:
+    """Quotes: the calculator by miles and hours and by itinerary, and a charter's quote builder steps
+    (amenities, promo, recalculation), its secure link and the client's page."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from coachway.core import db
+    from coachway.pricing.models import Amenity, PromoCode
+
+    hubs = c.get("/api/v1/hubs", headers=h).json()
+    hub_id = next(hub["id"] for hub in hubs if hub["code"] == "ATL")
+    types = c.get("/api/v1/vehicle-types", headers=h).json()
+    coach, mini = types[-1]["id"], types[-3]["id"]
+    with db.transaction() as s:
+        first = select(Amenity.id).where(Amenity.is_active).order_by(Amenity.id).limit(3)
+        amenity_ids = list(s.scalars(first))
+        s.add(PromoCode(code="BENCH5", discount_type="percentage", discount_value=5))
+    trip_date = (date.today() + timedelta(days=40)).isoformat()
+    base = {"hub_id": hub_id, "trip_date": trip_date, "trip_type": "round_trip", "passenger_count": 70,
+            "vehicles": [{"vehicle_type_id": coach, "quantity": 1}, {"vehicle_type_id": mini, "quantity": 1}],
+            "amenities": [{"amenity_id": a, "quantity": 1} for a in amenity_ids], "promo_code": "BENCH5"}
+    by_miles = _timed(lambda i: c.post("/api/v1/calculate-quote", json=base | {"miles": 320, "hours": 9.5},
+                                       headers=h).raise_for_status(), n)
+    stops = [{"address": city} for city in ["Atlanta, GA", "Chattanooga, TN", "Nashville, TN",
+                                            "Huntsville, AL", "Atlanta, GA"]]
+    by_stops = _timed(lambda i: c.post("/api/v1/calculate-quote", json=base | {"stops": stops},
+                                       headers=h).raise_for_status(), n)
+    body = {"client_id": 1, "hub_id": hub_id, "trip_type": "round_trip", "passenger_count": 70,
+            "trip_date": trip_date, "pickup_time": "07:00", "stops": stops[:4],
+            "vehicles": base["vehicles"]}
+    ids: list[int] = []
+
+    def build(i: int) -> None:
+        r = c.post("/api/v1/charters", json=body, headers=h)
+        r.raise_for_status()
+        charter_id = r.json()["id"]
+        ids.append(charter_id)
+        c.post(f"/api/v1/charters/{charter_id}/geocode-stops", headers=h).raise_for_status()
+        for amenity_id in amenity_ids:
+            c.post(f"/api/v1/charters/{charter_id}/amenities", json={"amenity_id": amenity_id},
+                   headers=h).raise_for_status()
+
+    built = _timed(build, min(n, 50))
+    add = _timed(lambda i: c.put(f"/api/v1/charters/{ids[i % len(ids)]}/promo-code", json={"code": "BENCH5"},
+                                 headers=h).raise_for_status(), min(n, 50))
+    calc = _timed(lambda i: c.post(f"/api/v1/charters/{ids[i % len(ids)]}/calculate",
+                                   headers=h).raise_for_status(), n)
+    links = [c.get(f"/api/v1/charters/{i}/secure-link", headers=h).json()["token"] for i in ids]
+    public = _timed(lambda i: c.get(f"/q/{links[i % len(links)]}").raise_for_status(), n)
+    return [f"- POST /api/v1/calculate-quote, miles and hours, 2 vehicles, 3 amenities, promo: "
+            f"{_percentiles(by_miles)}",
+            f"- POST /api/v1/calculate-quote, 5-stop itinerary geocoded and routed: {_percentiles(by_stops)}",
+            f"- quote built by API: create with 4 stops and 2 vehicles, geocode, add 3 amenities "
+            f"(each recalculates): {_percentiles(built)}",
+            f"- PUT /api/v1/charters/{{id}}/promo-code (redeem, recalculate): {_percentiles(add)}",
+            f"- POST /api/v1/charters/{{id}}/calculate (saved with its inputs): {_percentiles(calc)}",
+            f"- GET /q/{{token}} (the client's quote page, JWT checked): {_percentiles(public)}"]
+
+
 def _messaging(c, h: dict, n: int) -> list[str]:
     """Sending from a template (render, preferences, tracking, outbox), the worker, the open pixel."""
     from sqlalchemy import select
@@ -197,6 +257,7 @@ def main() -> None:
                                               headers=h).raise_for_status(), args.requests)
             lines.append(f"- GET /api/v1/vehicles page of 100: {_percentiles(vehicles)}")
             lines += _charters(c, h, args.requests)
+            lines += _pricing(c, h, args.requests)
             lines += _messaging(c, h, args.requests)
             lines += _documents(c, h, args.requests)
     finally:

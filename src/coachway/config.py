@@ -17,6 +17,11 @@ class Settings(BaseSettings):
     secret_key: str = "dev-only-change-me-in-production-0123456789abcdef"
     storage_dir: Path = REPO_ROOT / "var" / "storage"
     base_url: str = "http://127.0.0.1:8000"
+    # Who the company is, as printed on quotes and other documents clients receive.
+    company_name: str = "CoachWay Charters"
+    company_address: str = "100 Peachtree St NW, Atlanta, GA 30303"
+    company_phone: str = "(404) 555-0100"
+    company_email: str = "quotes@coachway.example"
     # When true, session cookies are marked Secure (serve behind HTTPS).
     secure_cookies: bool = False
 

@@ -20,6 +20,7 @@ from coachway.core.permissions import SYSTEM
 from coachway.documents.demo import add_demo_documents
 from coachway.fleet.schemas import HubCreate, VehicleCreate, VehicleTypeCreate
 from coachway.fleet.service import create_hub, create_vehicle_type, import_vehicles
+from coachway.pricing import demo as pricing_demo
 
 DEMO_PASSWORD = "coachway-demo"
 STAFF = [
@@ -353,6 +354,7 @@ def load(*, scale: int = 1, only_if_empty: bool = False) -> bool:
                         phone=phone, hub_id=hubs[hub], cdl_number=cdl,
                         cdl_expiry=today + timedelta(days=days))
         import_vehicles(session, SYSTEM, _vehicles(1, hubs, types))
+        pricing_demo.load(session, hubs=hubs, types=types, today=today)
         charters_demo.load(session, hubs=hubs, types=types, client_ids=client_ids, agent_id=agent_id,
                            today=today)
         add_demo_documents(session)

@@ -76,6 +76,7 @@ def _detail(actor: Actor, session, charter_id: int) -> CharterDetail:
     label = service.labels(session, [charter]).get(charter.id)
     data = _charter_data(actor, charter, label)
     data |= {"vehicles": lines, "stops": [StopRead.model_validate(s).model_dump() for s in stops]}
+    data |= service.visible_fields(actor, {"price_breakdown": charter.price_breakdown})
     return CharterDetail.model_validate(data)
 
 
@@ -91,12 +92,14 @@ def list_charters(actor: CurrentActor, session: SessionDep, page: PageDep,
                   date_from: Annotated[TripDate | None, Query()] = None,
                   date_to: Annotated[TripDate | None, Query()] = None,
                   agent_id: RefFilter = None, client_id: RefFilter = None, hub_id: RefFilter = None,
-                  trip_type: TripType | None = None, q: Annotated[str | None, Query(max_length=100)] = None):
+                  trip_type: TripType | None = None, q: Annotated[str | None, Query(max_length=100)] = None,
+                  include_superseded: bool = False):
     """Charters the caller may see, latest trip first; filter by status, trip dates, agent, client, hub,
-    trip type, or search the client's name (q)."""
+    trip type, or search the client's name (q). Quotes replaced by a revision only with include_superseded."""
     items, total = service.list_charters(session, actor, status=status, date_from=date_from, date_to=date_to,
                                          agent_id=agent_id, client_id=client_id, hub_id=hub_id,
-                                         trip_type=trip_type, q=q, limit=page.limit, offset=page.offset)
+                                         trip_type=trip_type, q=q, include_superseded=include_superseded,
+                                         limit=page.limit, offset=page.offset)
     return _page(actor, session, items, total, page)
 
 
@@ -286,3 +289,7 @@ def update_dot_regulation(regulation_id: Id, body: DotRegulationUpdate, actor: C
     """Tune a DOT rule (limit, second-driver flag, wording, on or off)."""
     return service.update_dot_regulation(session, actor, regulation_id, **body.model_dump(exclude_unset=True))
 
+
+from coachway.charters.api_quotes import router as _quotes_router  # noqa: E402 - its routes use _detail
+
+router.include_router(_quotes_router)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from coachway.charters import service, views
+from coachway.charters import quote_pages, service, views
 from coachway.charters.lifecycle import FINAL_STATUSES
 from coachway.charters.schemas import (
     AssignAgent,
@@ -298,8 +298,12 @@ def _show(request: Request, session: Session, actor: Actor, charter_id: int, *, 
                "edit_line": None, "cancel_errors": None, "cancel_values": {}, "agent_errors": None,
                "page_error": None, "route_error": None, "notice": None, "geocoded": None, "focus": None,
                **_page_context(session, actor, charter_id), **extra}
+    if block is None:
+        context.setdefault("quote_panel", quote_pages.quote_panel(session, actor, charter_id))
     # The route decides how long the vehicles are out, so their recommended mixes and costs follow it.
     headers = {"HX-Trigger": "charter-route-changed"} if block == "route" and status_code == 200 else None
+    if block == "vehicles" and status_code == 200 and request.method == "POST":
+        headers = {"HX-Trigger": "quote-changed"}  # the quote panel fetches itself again: a new price
     return render(request, "charters/detail.html", context, block=block, status_code=status_code,
                   headers=headers)
 
@@ -599,3 +603,6 @@ def dot_regulation_update(request: Request, regulation_id: Id, actor: PageActor,
         return _regulation_page(request, session, actor, regulation_id, data=data, errors=_errors(exc),
                                 status_code=exc.status)
     return redirect(request, "/admin/settings/dot-regulations", flash=f"Saved {rule.regulation_name}.")
+
+
+router.include_router(quote_pages.router)  # the quote panel's actions and the client's /q/ page

@@ -8,14 +8,16 @@ PERMISSIONS = {
     "charters:update": "Change charters: trip details, itinerary, vehicles, booking and trip status",
     "charters:assign": "Reassign any charter to another sales agent (agents may hand over their own)",
     "charters:cancel": "Cancel charters, with a reason and an optional fee",
+    "charters:send_quote": "Send quotes to clients: secure links, quote PDFs and the quote email",
     "dot_regulations:manage": "Change the DOT hours-of-service rules the compliance check applies",
 }
 
 _OWN = ["charters:read", "charters:read_internal", "charters:create", "charters:update", "charters:cancel"]
 DEFAULT_GRANTS = {
-    "manager": _OWN + ["charters:read_all", "charters:assign", "dot_regulations:manage"],
-    "sales_agent": _OWN,
-    "sales_support": _OWN + ["charters:read_all"],
+    "manager": _OWN + ["charters:read_all", "charters:assign", "charters:send_quote",
+                       "dot_regulations:manage"],
+    "sales_agent": _OWN + ["charters:send_quote"],
+    "sales_support": _OWN + ["charters:read_all", "charters:send_quote"],
     "dispatcher": ["charters:read", "charters:read_all", "charters:read_internal", "charters:update"],
     "accounting": ["charters:read", "charters:read_all", "charters:read_internal"],
     "vendor": [],

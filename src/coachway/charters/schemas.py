@@ -26,6 +26,8 @@ Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=10, decimal_places
 Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=10, decimal_places=7)]
 Fee = Annotated[Decimal, Field(ge=0, le=Decimal("9999999999.99"), max_digits=12, decimal_places=2)]
 Hours = Annotated[Decimal, Field(gt=0, le=720, max_digits=6, decimal_places=2)]
+# The event a trip is for (concert, wedding ...), as event-based pricing modifiers name it.
+EventType = Line(50)
 Threshold = Annotated[Decimal, Field(gt=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2)]
 
 
@@ -340,6 +342,7 @@ class CharterCreate(BaseModel):
     end_datetime: When | None = None
     notes: Text(5000) | None = None
     internal_notes: Text(5000) | None = None
+    event_type: EventType | None = None
     assigned_sales_agent_id: RefId | None = None
     stops: list[StopCreate] = Field(default_factory=list, max_length=MAX_STOPS)
     vehicles: list[CharterVehicleCreate] = Field(default_factory=list, max_length=MAX_VEHICLE_LINES)
@@ -361,6 +364,7 @@ class CharterUpdate(BaseModel):
     end_datetime: When | None = None
     notes: Text(5000) | None = None
     internal_notes: Text(5000) | None = None
+    event_type: EventType | None = None
 
 
 class CancelCharter(BaseModel):
@@ -425,10 +429,22 @@ class CharterRead(BaseModel):
     assigned_by: int | None = None
     created_by: int | None = None
     cancelled_by: int | None = None
+    event_type: str | None = None
+    quoted_price: Decimal | None = None
+    deposit_amount: Decimal | None = None
+    balance_amount: Decimal | None = None
+    priced_at: datetime | None = None
+    promo_code_id: int | None = None
+    quote_sent_at: datetime | None = None
+    quote_accepted_at: datetime | None = None
+    superseded_by_id: int | None = None
+    superseded_at: datetime | None = None
+    estimated_vendor_cost: Decimal | None = None
 
 
 class CharterDetail(CharterRead):
-    """One charter with its vehicles and itinerary."""
+    """One charter with its vehicles and itinerary (and, for staff, its saved price breakdown)."""
 
     vehicles: list[CharterVehicleRead] = []
     stops: list[StopRead] = []
+    price_breakdown: dict[str, Any] | None = None

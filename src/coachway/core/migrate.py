@@ -18,7 +18,8 @@ def alembic_config(database_url: str | None = None) -> Config:
 def upgrade(database_url: str | None = None) -> None:
     """Run every pending migration, then add any new permissions with their default grants and any shipped
     message template not yet in the database (templates admins edited are left alone), and the DOT
-    hours-of-service rules when that table is empty."""
+    hours-of-service rules when that table is empty, and the pricing policy and default payment terms when
+    missing."""
     command.upgrade(alembic_config(database_url), "head")
     from sqlalchemy.orm import Session
 
@@ -27,11 +28,13 @@ def upgrade(database_url: str | None = None) -> None:
     from coachway.config import get_settings
     from coachway.core.db import make_engine
     from coachway.notifications.templates_seed import seed_default_templates
+    from coachway.pricing.service import seed_pricing_defaults
 
     engine = make_engine(database_url or get_settings().database_url)
     with Session(engine) as session:
         sync_permissions(session)
         seed_default_templates(session)
         seed_dot_regulations(session)
+        seed_pricing_defaults(session)
         session.commit()
     engine.dispose()

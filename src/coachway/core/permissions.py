@@ -20,7 +20,8 @@ ROLES = {
 STAFF_ROLES = frozenset({"admin", "manager", "sales_agent", "sales_support", "dispatcher", "accounting"})
 
 # Domains that declare PERMISSIONS and DEFAULT_GRANTS in their permissions.py.
-DOMAINS_WITH_PERMISSIONS = ["auth", "clients", "fleet", "documents", "notifications", "charters"]
+DOMAINS_WITH_PERMISSIONS = ["auth", "clients", "fleet", "documents", "notifications", "charters",
+                            "pricing"]
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,16 @@ from coachway.charters.service.compliance import (
     seed_dot_regulations,
     update_dot_regulation,
 )
+from coachway.charters.service.delivery import (
+    QuoteLinkError,
+    accept_quote,
+    open_quote,
+    quote_number,
+    quote_pdf,
+    quote_view,
+    secure_link,
+    send_quote,
+)
 from coachway.charters.service.itinerary import (
     add_stop,
     geocode_stops,
@@ -43,6 +53,14 @@ from coachway.charters.service.itinerary import (
     route_view,
     update_stop,
 )
+from coachway.charters.service.quoting import (
+    add_charter_amenity,
+    calculate_charter,
+    list_charter_amenities,
+    remove_charter_amenity,
+    set_charter_promo,
+)
+from coachway.charters.service.revisions import revise_quote, revision_history
 from coachway.charters.service.transitions import (
     allowed_actions,
     book_charter,
@@ -64,6 +82,11 @@ from coachway.charters.service.vehicles import (
 )
 
 __all__ = [
+    # quoting, revisions and delivery
+    "QuoteLinkError", "accept_quote", "add_charter_amenity", "calculate_charter", "list_charter_amenities",
+    "open_quote", "quote_number", "quote_pdf", "quote_view", "remove_charter_amenity", "revise_quote",
+    "revision_history", "secure_link", "send_quote", "set_charter_promo",
+    # charters, vehicles, itinerary, DOT
     "INTERNAL_FIELDS", "active_rules", "add_charter_vehicle", "add_stop", "allowed_actions",
     "assign_agent", "book_charter", "cancel_charter", "change_status", "CharterLabels",
     "charters_by_ids", "check_charter_compliance", "check_dot_compliance", "check_trip_compliance",

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, column, false, func, select, table
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from coachway.auth import service as auth_service
 from coachway.charters.lifecycle import FINAL_STATUSES
@@ -21,7 +21,7 @@ from coachway.fleet import service as fleet_service
 # Fields only readers with charters:read_internal see (a client user never does).
 INTERNAL_FIELDS = {name: "charters:read_internal" for name in (
     "internal_notes", "quote_secure_token", "dot_result", "assigned_by", "created_by", "cancelled_by",
-    "estimated_cost", "cost_note")}
+    "estimated_cost", "cost_note", "estimated_vendor_cost", "price_breakdown")}
 # A route needs a start time; a quote with a date but no pickup time is planned from this local time.
 DEFAULT_PICKUP = time(8, 0)
 OUTSIDE_ROLES = {"vendor", "driver"}
@@ -81,10 +81,24 @@ def find_for_change(session: Session, actor: Actor, charter_id: int,
 
 
 def check_editable(charter: Charter) -> None:
-    """Conflict when the charter is completed or cancelled: its record is final."""
+    """Conflict when the charter is completed, cancelled or replaced by a revision: its record is final."""
     if charter.status in FINAL_STATUSES:
         raise Conflict(f"Charter {charter.id} is {charter.status}; its trip details can no longer change.",
                        errors=[{"field": "status", "message": f"The charter is {charter.status}."}])
+    check_current(charter)
+
+
+def check_current(charter: Charter) -> None:
+    """Conflict when a newer revision replaced this quote (the old one stays as history, unchanged)."""
+    if charter.superseded_by_id is None:
+        return
+    session = object_session(charter)
+    newer = session.get(Charter, charter.superseded_by_id) if session is not None else None
+    which = (f"revision {newer.revision_number} (charter {newer.id})" if newer is not None
+             else f"charter {charter.superseded_by_id}")
+    raise Conflict(f"Quote {charter.id} (revision {charter.revision_number}) was replaced by {which}; "
+                   "change that one instead.",
+                   errors=[{"field": "superseded_by_id", "message": f"Replaced by {which}."}])
 
 
 def snapshot(row) -> dict[str, Any]:

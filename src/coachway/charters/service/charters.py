@@ -24,19 +24,21 @@ from coachway.charters.service._common import (
     sees_all,
     snapshot,
 )
+from coachway.charters.service.quoting import reprice_if_priced
 from coachway.core import audit, clock
 from coachway.core.errors import Forbidden, Invalid
 from coachway.core.pagination import paginate
 from coachway.core.permissions import Actor, require
 
 TRIP_FIELDS = {"client_id", "hub_id", "trip_type", "passenger_count", "luggage_pieces", "trip_date",
-               "pickup_time", "start_datetime", "end_datetime", "notes", "internal_notes"}
+               "pickup_time", "start_datetime", "end_datetime", "notes", "internal_notes", "event_type"}
 NOT_NULL_FIELDS = {"client_id", "hub_id", "trip_type", "passenger_count", "luggage_pieces"}
 TIME_FIELDS = {"trip_date", "pickup_time", "start_datetime", "end_datetime"}
 # Changing these moves the route (its start, its garage) or the days the DOT check spreads it over.
 ROUTE_FIELDS = {"hub_id", "trip_date", "pickup_time", "start_datetime", "end_datetime"}
 MAX_TRIP_DAYS = 31
 MAX_PASSENGERS = 1000
+MAX_EVENT_TYPE = 50
 
 
 # ---------------------------------------------------------------- reading
@@ -44,10 +46,16 @@ MAX_PASSENGERS = 1000
 def list_charters(session: Session, actor: Actor, *, status: str | None = None, date_from: date | None = None,
                   date_to: date | None = None, agent_id: int | None = None, client_id: int | None = None,
                   hub_id: int | None = None, trip_type: str | None = None, q: str | None = None,
-                  limit: int = 50, offset: int = 0) -> tuple[list[Charter], int]:
-    """The charters the actor may see, latest trip first, filtered; q searches the client's name."""
+                  include_superseded: bool = False, limit: int = 50,
+                  offset: int = 0) -> tuple[list[Charter], int]:
+    """The charters the actor may see, latest trip first, filtered; q searches the client's name.
+
+    Quotes replaced by a newer revision are left out unless include_superseded.
+    """
     require(actor, "charters:read")
     stmt = readable(actor).order_by(Charter.trip_date.desc(), Charter.id.desc())
+    if not include_superseded:
+        stmt = stmt.where(Charter.superseded_by_id.is_(None))
     if status:
         stmt = stmt.where(Charter.status == status)
     if date_from is not None:
@@ -71,7 +79,8 @@ def list_my_quotes(session: Session, actor: Actor, *, days: int | None = None, l
                    offset: int = 0) -> tuple[list[Charter], int]:
     """The open quotes assigned to the actor, soonest trip first; days keeps those of the next days days."""
     require(actor, "charters:read")
-    stmt = (readable(actor).where(Charter.assigned_sales_agent_id == actor.user_id, Charter.status == "quote")
+    stmt = (readable(actor).where(Charter.assigned_sales_agent_id == actor.user_id, Charter.status == "quote",
+                                  Charter.superseded_by_id.is_(None))
             .order_by(Charter.trip_date, Charter.id))
     if days is not None:
         today = clock.now().date()
@@ -99,9 +108,11 @@ def _check_fields(session: Session, actor: Actor, fields: dict[str, Any]) -> Non
         raise Invalid.field("luggage_pieces", "Luggage cannot be negative.")
     if fields.get("internal_notes") is not None:
         require(actor, "charters:read_internal")
-    for key in ("notes", "internal_notes"):
+    for key in ("notes", "internal_notes", "event_type"):
         if isinstance(fields.get(key), str):
             fields[key] = fields[key].strip() or None
+    if fields.get("event_type") is not None and len(fields["event_type"]) > MAX_EVENT_TYPE:
+        raise Invalid.field("event_type", f"The event type is at most {MAX_EVENT_TYPE} characters.")
     if fields.get("client_id") is not None:
         check_client(session, fields["client_id"])
 
@@ -157,13 +168,13 @@ def create_charter(session: Session, actor: Actor, *, client_id: int, hub_id: in
                    pickup_time: time | None = None, start_datetime: datetime | None = None,
                    end_datetime: datetime | None = None, notes: str | None = None,
                    internal_notes: str | None = None, assigned_sales_agent_id: int | None = None,
-                   stops: Sequence[dict[str, Any]] = (),
+                   event_type: str | None = None, stops: Sequence[dict[str, Any]] = (),
                    vehicles: Sequence[dict[str, Any]] = ()) -> Charter:
     """Open a quote for a client, optionally with its itinerary and vehicles (route and DOT check follow)."""
     require(actor, "charters:create")
     fields: dict[str, Any] = {"client_id": client_id, "hub_id": hub_id, "trip_type": trip_type,
                               "passenger_count": passenger_count, "luggage_pieces": luggage_pieces,
-                              "notes": notes, "internal_notes": internal_notes}
+                              "notes": notes, "internal_notes": internal_notes, "event_type": event_type}
     _check_fields(session, actor, fields)
     hub = hub_of(session, hub_id, must_be_open=True)
     fields |= _resolve_times(trip_date=trip_date, pickup_time=pickup_time, start_datetime=start_datetime,
@@ -219,6 +230,7 @@ def update_charter(session: Session, actor: Actor, charter_id: int, **changes) -
     record_update(session, actor, "charter", charter, old)
     if moved:
         itinerary.replan(session, charter)
+    reprice_if_priced(session, actor, charter)
     return charter
 
 

@@ -23,6 +23,7 @@ from coachway.charters.service._common import (
     route_start,
     trip_days,
 )
+from coachway.charters.service.quoting import reprice_if_priced
 from coachway.core import audit
 from coachway.core.errors import Invalid, NotFound
 from coachway.core.permissions import Actor, require
@@ -147,6 +148,7 @@ def add_stop(session: Session, actor: Actor, charter_id: int, *, geocode: bool =
     if geocode and stop.latitude is None:
         _geocode_stop(session, actor, stop, geocoding.geocoder())
     replan(session, charter)
+    reprice_if_priced(session, actor, charter)
     return stop
 
 
@@ -179,6 +181,7 @@ def update_stop(session: Session, actor: Actor, charter_id: int, stop_id: int, *
     session.flush()
     record_update(session, actor, "itinerary_stop", stop, old)
     replan(session, charter)
+    reprice_if_priced(session, actor, charter)
     return stop
 
 
@@ -192,6 +195,7 @@ def remove_stop(session: Session, actor: Actor, charter_id: int, stop_id: int) -
     _renumber(session, stops_of(session, charter.id))
     audit.record(session, actor, entity_type="itinerary_stop", entity_id=stop_id, action="delete", old=old)
     replan(session, charter)
+    reprice_if_priced(session, actor, charter)
 
 
 def reorder_stops(session: Session, actor: Actor, charter_id: int,
@@ -215,6 +219,7 @@ def reorder_stops(session: Session, actor: Actor, charter_id: int,
         audit.record(session, actor, entity_type="charter", entity_id=charter.id, action="reorder_stops",
                      old={"stop_ids": before}, new={"stop_ids": list(stop_ids)})
     replan(session, charter)
+    reprice_if_priced(session, actor, charter)
     return ordered
 
 
@@ -262,6 +267,7 @@ def geocode_stops(session: Session, actor: Actor, charter_id: int, *, force: boo
             continue
         results.append(_geocode_stop(session, actor, stop, geocoder))
     replan(session, charter)
+    reprice_if_priced(session, actor, charter)
     return results
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from coachway.charters.lifecycle import STAMPS, next_status
 from coachway.charters.lifecycle import allowed_actions as actions_by_status
 from coachway.charters.models import Charter
-from coachway.charters.service._common import find, snapshot
+from coachway.charters.service._common import check_current, find, snapshot
 from coachway.core import audit, clock
 from coachway.core.errors import Invalid
 from coachway.core.money import to_money
@@ -19,6 +19,7 @@ def _move(session: Session, actor: Actor, charter_id: int, action: str, *,
     """Take one workflow step: refused with 409 (nothing changed) unless the table allows it; audited."""
     require(actor, permission)
     charter = find(session, actor, charter_id, lock=True)
+    check_current(charter)  # a quote replaced by a revision is history: neither booked nor cancelled
     target = next_status(charter.status, action)
     old = snapshot(charter)
     now = clock.now()
@@ -77,6 +78,9 @@ def change_status(session: Session, actor: Actor, charter_id: int, action: str, 
 
 def allowed_actions(actor: Actor, charter: Charter) -> list[str]:
     """The workflow steps the actor may take on the charter now (for buttons on pages and in the API)."""
+    if charter.superseded_by_id is not None:
+        return []  # replaced by a revision: history
+
     def permitted(action: str) -> bool:
         needed = "charters:cancel" if action == "cancel" else "charters:update"
         return "*" in actor.permissions or actor.can(needed)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from coachway.charters.models import Charter, CharterVehicle
 from coachway.charters.recommend import VehicleOption, recommend
 from coachway.charters.service._common import find, find_for_change, record_update
+from coachway.charters.service.quoting import reprice_if_priced
 from coachway.core import audit
 from coachway.core.errors import Invalid, NotFound
 from coachway.core.permissions import SYSTEM, Actor, require
@@ -122,6 +123,7 @@ def add_charter_vehicle(session: Session, actor: Actor, charter_id: int, *, vehi
     line = add_line(session, actor, charter, vehicle_type_id=vehicle_type_id, quantity=quantity,
                     vehicle_id=vehicle_id, notes=notes)
     recount(session, charter)
+    reprice_if_priced(session, actor, charter)
     return line
 
 
@@ -161,6 +163,7 @@ def update_charter_vehicle(session: Session, actor: Actor, charter_id: int, line
     session.flush()
     record_update(session, actor, "charter_vehicle", line, old)
     recount(session, charter)
+    reprice_if_priced(session, actor, charter)
     return line
 
 
@@ -173,6 +176,7 @@ def remove_charter_vehicle(session: Session, actor: Actor, charter_id: int, line
     session.flush()
     audit.record(session, actor, entity_type="charter_vehicle", entity_id=line_id, action="delete", old=old)
     recount(session, charter)
+    reprice_if_priced(session, actor, charter)
 
 
 def replace_charter_vehicles(session: Session, actor: Actor, charter_id: int,
@@ -189,6 +193,7 @@ def replace_charter_vehicles(session: Session, actor: Actor, charter_id: int,
                      old=old)
     added = [add_line(session, actor, charter, **line) for line in lines]
     recount(session, charter)
+    reprice_if_priced(session, actor, charter)
     return added
 
 
