@@ -62,19 +62,25 @@ def _charter_data(actor: Actor, charter, label: service.CharterLabels | None) ->
 def _shape(actor: Actor, session, charter) -> CharterRead:
     # Built from a dict so that hidden fields stay unset and exclude_unset leaves them out.
     label = service.labels(session, [charter]).get(charter.id)
-    return CharterRead.model_validate(_charter_data(actor, charter, label))
+    days = service.day_labels(session, [charter])
+    return CharterRead.model_validate(_charter_data(actor, charter, label) | _day(days, charter))
+
+
+def _day(days: dict, charter) -> dict[str, Any]:
+    return {"day_label": days[charter.id]["label"]} if charter.id in days else {}
 
 
 def _page(actor: Actor, session, items: list, total: int, page) -> Page[CharterRead]:
     labels = service.labels(session, items)
-    return Page(items=[CharterRead.model_validate(_charter_data(actor, c, labels.get(c.id))) for c in items],
-                total=total, limit=page.limit, offset=page.offset)
+    days = service.day_labels(session, items)
+    return Page(items=[CharterRead.model_validate(_charter_data(actor, c, labels.get(c.id)) | _day(days, c))
+                       for c in items], total=total, limit=page.limit, offset=page.offset)
 
 
 def _detail(actor: Actor, session, charter_id: int) -> CharterDetail:
     charter, lines, stops = service.get_charter_parts(session, actor, charter_id)
     label = service.labels(session, [charter]).get(charter.id)
-    data = _charter_data(actor, charter, label)
+    data = _charter_data(actor, charter, label) | _day(service.day_labels(session, [charter]), charter)
     data |= {"vehicles": lines, "stops": [StopRead.model_validate(s).model_dump() for s in stops]}
     data |= service.visible_fields(actor, {"price_breakdown": charter.price_breakdown})
     return CharterDetail.model_validate(data)
@@ -293,3 +299,6 @@ def update_dot_regulation(regulation_id: Id, body: DotRegulationUpdate, actor: C
 from coachway.charters.api_quotes import router as _quotes_router  # noqa: E402 - its routes use _detail
 
 router.include_router(_quotes_router)
+from coachway.charters.api_series import router as _series_router  # noqa: E402
+
+router.include_router(_series_router)

@@ -440,6 +440,15 @@ class CharterRead(BaseModel):
     superseded_by_id: int | None = None
     superseded_at: datetime | None = None
     estimated_vendor_cost: Decimal | None = None
+    cloned_from_charter_id: int | None = None
+    series_id: int | None = None
+    parent_charter_id: int | None = None
+    recurrence_rule: str | None = None
+    instance_number: int | None = None
+    series_total: int | None = None
+    is_series_master: bool = False
+    removed_from_series_at: datetime | None = None
+    day_label: str | None = None  # "Day X of Y" for a running instance of a series
 
 
 class CharterDetail(CharterRead):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from coachway.auth import service as auth_service
@@ -152,6 +152,27 @@ def upload_document(session: Session, actor: Actor, *, content: bytes, file_name
     audit.record(session, actor, entity_type="document", entity_id=document.id, action="upload",
                  new=_audit_view(document))
     return document
+
+
+def copy_charter_documents(session: Session, actor: Actor, from_charter_id: int,
+                           to_charter_ids: list[int]) -> int:
+    """Attach the documents of one charter to other charters (its clones): new rows sharing the stored
+    bytes, in one INSERT; generated quote PDFs stay behind (each copy gets its own). Returns rows made."""
+    require(actor, "documents:create")
+    source = list(session.scalars(
+        select(CharterDocument).where(CharterDocument.charter_id == from_charter_id,
+                                      CharterDocument.deleted_at.is_(None),
+                                      CharterDocument.document_category != "quote")
+        .order_by(CharterDocument.id)))
+    if not source or not to_charter_ids:
+        return 0
+    skipped = {"id", "charter_id", "uploaded_at", "uploaded_by", "deleted_at", "deleted_by"}
+    columns = [c.key for c in CharterDocument.__mapper__.column_attrs if c.key not in skipped]
+    now = clock.now()
+    rows = [{**{k: getattr(doc, k) for k in columns}, "charter_id": charter_id, "uploaded_at": now,
+             "uploaded_by": actor.user_id} for charter_id in to_charter_ids for doc in source]
+    session.execute(insert(CharterDocument), rows)
+    return len(rows)
 
 
 def _audit_view(document: CharterDocument) -> dict[str, Any]:

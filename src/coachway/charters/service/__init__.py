@@ -61,6 +61,16 @@ from coachway.charters.service.quoting import (
     set_charter_promo,
 )
 from coachway.charters.service.revisions import revise_quote, revision_history
+from coachway.charters.service.series import (
+    clone_charter,
+    create_recurring,
+    day_labels,
+    edit_series,
+    get_series,
+    preview_recurrence,
+    remove_from_series,
+    series_of,
+)
 from coachway.charters.service.transitions import (
     allowed_actions,
     book_charter,
@@ -82,6 +92,8 @@ from coachway.charters.service.vehicles import (
 )
 
 __all__ = [
+    "clone_charter", "create_recurring", "day_labels", "edit_series", "get_series", "preview_recurrence",
+    "remove_from_series", "series_of",
     # quoting, revisions and delivery
     "QuoteLinkError", "accept_quote", "add_charter_amenity", "calculate_charter", "list_charter_amenities",
     "open_quote", "quote_number", "quote_pdf", "quote_view", "remove_charter_amenity", "revise_quote",
