@@ -152,6 +152,48 @@ def _pricing(c, h: dict, n: int) -> list[str]:
             f"- GET /q/{{token}} (the client's quote page, JWT checked): {_percentiles(public)}"]
 
 
+def _series(c, h: dict) -> list[str]:
+    """A recurring series of 1,000 daily instances made from a priced 4-stop, 2-vehicle quote with 3
+    amenities: copied at its price, then priced for each date; and cloning one quote to 20 dates."""
+    from datetime import date, timedelta
+
+    hubs = c.get("/api/v1/hubs", headers=h).json()
+    hub_id = next(hub["id"] for hub in hubs if hub["code"] == "ATL")
+    types = c.get("/api/v1/vehicle-types", headers=h).json()
+    start = date.today() + timedelta(days=30)
+    body = {"client_id": 1, "hub_id": hub_id, "trip_type": "shuttle", "passenger_count": 70,
+            "trip_date": start.isoformat(), "pickup_time": "07:00",
+            "stops": [{"address": city} for city in ["Atlanta, GA", "Marietta, GA", "Kennesaw, GA",
+                                                     "Atlanta, GA"]],
+            "vehicles": [{"vehicle_type_id": types[-1]["id"]}, {"vehicle_type_id": types[-3]["id"]}]}
+    out = []
+    for adjust in (False, True):
+        charter_id = c.post("/api/v1/charters", json=body, headers=h).json()["id"]
+        c.post(f"/api/v1/charters/{charter_id}/geocode-stops", headers=h).raise_for_status()
+        for amenity in c.get("/api/v1/amenities", headers=h).json()[:3]:
+            c.post(f"/api/v1/charters/{charter_id}/amenities", json={"amenity_id": amenity["id"]},
+                   headers=h).raise_for_status()
+        c.post(f"/api/v1/charters/{charter_id}/calculate", headers=h).raise_for_status()
+        t = time.perf_counter()
+        r = c.post("/api/v1/charters/create-recurring", headers=h, json={
+            "base_charter_id": charter_id, "series_name": f"Bench shuttle {adjust}",
+            "recurrence_rule": "FREQ=DAILY;COUNT=1000", "start_date": start.isoformat(),
+            "adjust_pricing_per_instance": adjust})
+        r.raise_for_status()
+        took = time.perf_counter() - t
+        assert r.json()["total_instances"] == 1000
+        how = "each priced for its date" if adjust else "at the template's price"
+        out.append(f"- POST /api/v1/charters/create-recurring, 1,000 instances (4 stops, 2 vehicle lines, "
+                   f"3 amenities each), {how}: {took:.2f} s")
+    t = time.perf_counter()
+    days = [(start + timedelta(days=2000 + 7 * i)).isoformat() for i in range(20)]
+    c.post(f"/api/v1/charters/{charter_id}/clone-multiple", json={"new_dates": days},
+           headers=h).raise_for_status()
+    out.append(f"- POST /api/v1/charters/{{id}}/clone-multiple to 20 dates, priced: "
+               f"{(time.perf_counter() - t) * 1000:.0f} ms")
+    return out
+
+
 def _messaging(c, h: dict, n: int) -> list[str]:
     """Sending from a template (render, preferences, tracking, outbox), the worker, the open pixel."""
     from sqlalchemy import select
@@ -258,6 +300,7 @@ def main() -> None:
             lines.append(f"- GET /api/v1/vehicles page of 100: {_percentiles(vehicles)}")
             lines += _charters(c, h, args.requests)
             lines += _pricing(c, h, args.requests)
+            lines += _series(c, h)
             lines += _messaging(c, h, args.requests)
             lines += _documents(c, h, args.requests)
     finally:
