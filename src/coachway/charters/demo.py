@@ -12,10 +12,17 @@ from sqlalchemy.orm import Session
 
 from coachway.auth.service import actor_for, get_user
 from coachway.charters.models import Charter
-from coachway.charters.service import change_status, create_charter, geocode_stops
+from coachway.charters.service import (
+    add_charter_amenity,
+    calculate_charter,
+    change_status,
+    create_charter,
+    geocode_stops,
+)
 from coachway.charters.service._common import local_start
 from coachway.core.permissions import SYSTEM
 from coachway.fleet.service import get_hub, update_vehicle_type
+from coachway.pricing import service as pricing_service
 
 # Multi-day trips are back at the garage by this local time on their last day.
 RETURN_BY = time(20, 0)
@@ -110,6 +117,7 @@ def load(session: Session, *, hubs: dict[str, int], types: dict[str, int], clien
     """Create the demo charters as the sales agent (agent_id), in the caller's transaction."""
     _set_fleet_terms(session, types)
     agent = actor_for(session, get_user(session, SYSTEM, agent_id))
+    amenities = pricing_service.list_amenities(session, SYSTEM, active_only=True)
     created = []
     for demo in CHARTERS:
         trip_date = today + timedelta(days=demo.days_from_today)
@@ -127,6 +135,10 @@ def load(session: Session, *, hubs: dict[str, int], types: dict[str, int], clien
             vehicles=[{"vehicle_type_id": types[code], "quantity": quantity}
                       for code, quantity in demo.vehicles])
         geocode_stops(session, agent, charter.id)
+        # Every demo quote is priced (with the first amenities on every other one) before it moves on.
+        for amenity in amenities[:2] if len(created) % 2 == 0 else []:
+            add_charter_amenity(session, agent, charter.id, amenity.id)
+        calculate_charter(session, agent, charter.id)
         for action in demo.steps:
             extra = {}
             if action == "cancel" and demo.cancellation:
