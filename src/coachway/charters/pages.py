@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from coachway.charters import quote_pages, service, views
+from coachway.charters import quote_pages, series_pages, service, views
 from coachway.charters.lifecycle import FINAL_STATUSES
 from coachway.charters.schemas import (
     AssignAgent,
@@ -41,6 +41,8 @@ from coachway.web.forms import FormErrors, validate, values
 from coachway.web.templating import is_htmx, pager, redirect, render
 
 router = APIRouter(include_in_schema=False)
+# Before this module's own routes: /admin/charters/new-recurring must not be read as a charter id.
+router.include_router(series_pages.router)  # copying to other dates, recurring series and their pages
 nav.register("Charters", "/admin/charters", permission="charters:read", order=15,
              description="Quotes and bookings: itinerary, vehicles, route and DOT hours check.")
 nav.register("DOT rules", "/admin/settings/dot-regulations", permission="dot_regulations:manage", order=75,
@@ -119,7 +121,7 @@ def charters_list(request: Request, actor: PageActor, session: PageSession,
                                              agent_id=filters["agent_id"], date_from=filters["date_from"],
                                              date_to=filters["date_to"], limit=PAGE_SIZE, offset=offset)
     context = {"title": "My open quotes" if mine_tab else "Charters",
-               "rows": views.charter_rows(session, items),
+               "rows": views.charter_rows(session, items), "day_labels": service.day_labels(session, items),
                "filters": filters, "mine": mine_tab, "filtered": any(v for v in filters.values()),
                "statuses": STATUS_OPTIONS, "trip_types": TRIP_TYPE_OPTIONS,
                "status_labels": views.STATUS_LABELS, "trip_type_labels": views.TRIP_TYPE_LABELS,
@@ -300,6 +302,7 @@ def _show(request: Request, session: Session, actor: Actor, charter_id: int, *, 
                **_page_context(session, actor, charter_id), **extra}
     if block is None:
         context.setdefault("quote_panel", quote_pages.quote_panel(session, actor, charter_id))
+        context.setdefault("series", series_pages.detail_panel(session, actor, context["charter"]))
     # The route decides how long the vehicles are out, so their recommended mixes and costs follow it.
     headers = {"HX-Trigger": "charter-route-changed"} if block == "route" and status_code == 200 else None
     if block == "vehicles" and status_code == 200 and request.method == "POST":

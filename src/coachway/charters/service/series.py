@@ -20,7 +20,15 @@ from coachway.charters import recurrence
 from coachway.charters.lifecycle import FINAL_STATUSES
 from coachway.charters.models import Charter, CharterSeries, CharterVehicle, ItineraryStop
 from coachway.charters.service import quoting
-from coachway.charters.service._common import find, find_for_change, hub_of, readable, route_start, snapshot
+from coachway.charters.service._common import (
+    check_editable,
+    find,
+    find_for_change,
+    hub_of,
+    readable,
+    route_start,
+    snapshot,
+)
 from coachway.charters.service.transitions import cancel_charter
 from coachway.core import audit, clock
 from coachway.core.audit import snapshot as row_snapshot
@@ -319,12 +327,14 @@ def remove_from_series(session: Session, actor: Actor, charter_id: int,
                        reason: str | None = None) -> CharterSeries:
     """Take one instance out of its series: it is cancelled (kept, never deleted), the others keep their
     numbers, and the series' running count and each instance's series_total drop by one."""
-    charter = find_for_change(session, actor, charter_id, "charters:cancel")
+    require(actor, "charters:cancel")
+    charter = find(session, actor, charter_id, lock=True)
     if charter.series_id is None or charter.is_series_master:
         raise Conflict(f"Charter {charter.id} is not an instance of a series.",
                        errors=[{"field": "charter_id", "message": "Not an instance of a series."}])
     if charter.removed_from_series_at is not None:
         raise Conflict(f"Charter {charter.id} was already removed from its series.")
+    check_editable(charter)
     if charter.status in UNTOUCHABLE:
         raise Conflict(f"Charter {charter.id} is {charter.status}; it stays in its series.")
     series = session.get(CharterSeries, charter.series_id, with_for_update=True)
