@@ -33,9 +33,11 @@ def upgrade() -> None:
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_charter_series_created_by_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['master_charter_id'], ['charters.id'], name='fk_charter_series_master', ondelete='SET NULL', use_alter=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_charter_series'))
     )
+    # The series and its master charter point at each other: this key is added once both tables exist.
+    with op.batch_alter_table('charter_series', schema=None) as batch_op:
+        batch_op.create_foreign_key('fk_charter_series_master', 'charters', ['master_charter_id'], ['id'], ondelete='SET NULL')
     with op.batch_alter_table('charters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cloned_from_charter_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('series_id', sa.Integer(), nullable=True))
