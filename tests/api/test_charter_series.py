@@ -335,3 +335,16 @@ def test_edit_this_following_or_all(client, manager, quote):
         ).status_code
         == 409
     )
+
+
+def test_series_edit_with_nulls_changes_only_what_is_given(client, manager, quote):
+    series = _recurring(client, manager, quote, recurrence_rule="FREQ=DAILY;COUNT=2").json()
+    first = series["instances"][0]["id"]
+    body = {"scope": "this", "changes": {"vehicles": None, "passenger_count": 12, "notes": None}}
+    r = client.put(f"/api/v1/charters/{first}/series-edit", json=body, headers=manager)
+    assert r.status_code == 200, r.text
+    detail = _detail(client, manager, first)
+    assert detail["passenger_count"] == 12 and len(detail["vehicles"]) == 1
+    r = client.put(f"/api/v1/charters/{first}/series-edit", headers=manager,
+                   json={"scope": "this", "changes": {"passenger_count": None}})
+    assert r.status_code == 422

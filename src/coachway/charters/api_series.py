@@ -101,8 +101,10 @@ def remove_from_series(charter_id: Id, actor: CurrentActor, session: SessionDep,
 def edit_series(charter_id: Id, body: SeriesEdit, actor: CurrentActor, session: SessionDep):
     """Change this instance, this and the following ones, or the whole series."""
     changes = body.changes.model_dump(exclude_unset=True)
+    # Sent as null, vehicles and reprice mean "no change"; notes and the pickup time null clear them.
+    for key in ("vehicles", "reprice"):
+        if not changes.get(key, True):
+            changes.pop(key)
     if "vehicles" in changes:
         changes["vehicles"] = [v.model_dump() for v in body.changes.vehicles]
-    if not changes.get("reprice", True):
-        changes.pop("reprice")
     return service.edit_series(session, actor, charter_id, scope=body.scope, changes=changes)
