@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     company_address: str = "100 Peachtree St NW, Atlanta, GA 30303"
     company_phone: str = "(404) 555-0100"
     company_email: str = "quotes@coachway.example"
+    # The company's own day: "today" for sales figures and lead caps when a lead names no hub.
+    company_timezone: str = "America/New_York"
+    # The public quote calculator (/quote): estimates and submissions allowed per client address, in the
+    # `limits` notation, and where the counts live (memory:// for one process; redis://host:6379 when
+    # several processes or machines serve the site, so that they share one count).
+    public_quote_rate_limit: str = "20/minute;200/hour"
+    public_lead_rate_limit: str = "5/minute;20/day"
+    rate_limit_storage: str = "memory://"
     # When true, session cookies are marked Secure (serve behind HTTPS).
     secure_cookies: bool = False
 

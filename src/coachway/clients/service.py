@@ -87,6 +87,32 @@ def _search(q: str):
     return or_(*conditions)
 
 
+def match_client(session: Session, *, email: str | None = None, phone: str | None = None) -> Client | None:
+    """The active client whose email or phone (or one of its contacts') is this one, for routing an enquiry
+    to the agent who already looks after them. Emails match ignoring case; phones match on their last ten
+    digits, ignoring punctuation and a leading country code. An email match wins over a phone match."""
+    email = _normalize_email(email)
+    if email:
+        by_email = session.scalars(
+            select(Client).where(Client.is_active.is_(True), or_(
+                func.lower(Client.email) == email,
+                exists().where(ClientContact.client_id == Client.id,
+                               func.lower(ClientContact.email) == email)))
+            .order_by(Client.id).limit(1)).first()
+        if by_email is not None:
+            return by_email
+    digits = "".join(c for c in phone or "" if c.isdigit())[-10:]
+    if len(digits) < 7:
+        return None
+    ends = f"%{digits}"
+    return session.scalars(
+        select(Client).where(Client.is_active.is_(True), or_(
+            _digits_only(Client.phone).like(ends),
+            exists().where(ClientContact.client_id == Client.id,
+                           _digits_only(ClientContact.phone).like(ends))))
+        .order_by(Client.id).limit(1)).first()
+
+
 def list_clients(session: Session, actor: Actor, *, q: str | None = None, client_type: str | None = None,
                  is_active: bool | None = None, assigned_sales_agent_id: int | None = None,
                  limit: int = 50, offset: int = 0) -> tuple[list[Client], int]:

@@ -10,5 +10,6 @@ from coachway.fleet import models as fleet_models  # noqa: F401
 from coachway.notifications import models as notifications_models  # noqa: F401
 from coachway.payments import models as payments_models  # noqa: F401
 from coachway.pricing import models as pricing_models  # noqa: F401
+from coachway.sales import models as sales_models  # noqa: F401
 
 metadata = Base.metadata

@@ -42,14 +42,13 @@ class EmailTracking(Base):
     """Spec `email_tracking`: one row per email sent, with its open and first click.
 
     `tracking_token` is the unguessable id in the open pixel and click links; `links` holds the URLs the
-    message contained, the only ones the click redirect will go to. `lead_id` gains its foreign key when
-    the leads table arrives.
+    message contained, the only ones the click redirect will go to.
     """
 
     __tablename__ = "email_tracking"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lead_id: Mapped[int | None] = mapped_column(index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
     charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id", ondelete="SET NULL"), index=True)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
     email_type: Mapped[str] = mapped_column(String(50))
@@ -86,7 +85,7 @@ class Notification(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id", ondelete="SET NULL"), index=True)
-    lead_id: Mapped[int | None] = mapped_column(index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued, suppressed
     suppressed_reason: Mapped[str | None] = mapped_column(String(255))
     outbox_message_id: Mapped[int | None] = mapped_column(

@@ -218,6 +218,53 @@ DEFAULTS: list[TemplateDefault] = [
                         "agent_phone": "(478) 555-0142",
                         "quote_url": "https://coachway.example/portal/quotes/Q-2025-0412"}),
     TemplateDefault(
+        key="lead_follow_up", channel="email", category="followups", name="Lead follow-up",
+        description="A sales agent's follow-up to someone who asked about a trip and has no quote yet.",
+        subject="{{ subject }}",
+        body_text=(
+            "Hello {{ first_name }},\n\n{{ message }}\n\n"
+            "{% if trip %}Your trip: {{ trip }}\n\n{% endif %}"
+            "Best regards,\n{{ agent_name }}\n{{ company_name }}\n{{ agent_email }}\n\n"
+            + _UNSUBSCRIBE + "\n"),
+        body_html=_layout(
+            "About your trip",
+            "<p>Hello {{ first_name }},</p>\n<p style=\"white-space:pre-line\">{{ message }}</p>\n"
+            "{% if trip %}<p><strong>Your trip:</strong> {{ trip }}</p>\n{% endif %}"
+            "<p>Best regards,<br>{{ agent_name }}<br>{{ company_name }}<br>{{ agent_email }}</p>",
+            _UNSUBSCRIBE),
+        sample_context={"first_name": "Dana", "subject": "Your trip to Savannah",
+                        "message": "Thanks for asking about a coach for your group. Could we talk tomorrow?",
+                        "trip": "Atlanta, GA to Savannah, GA on Saturday, May 17, 2025, 48 passengers",
+                        "agent_name": "Sam Rivera", "agent_email": "sam@coachway.example",
+                        "company_name": "CoachWay Charters"}),
+    TemplateDefault(
+        key="follow_up_reminder", channel="email", category="transactional", name="Follow-ups due (to agent)",
+        description="Each morning, to every sales agent with leads to follow up today or overdue.",
+        subject="{{ due_count }} follow-up{{ '' if due_count == 1 else 's' }} due today",
+        body_text=(
+            "Good morning {{ agent_name }},\n\n"
+            "{% if overdue %}Overdue:\n{% for lead in overdue %}- {{ lead.name }} ({{ lead.when }}): "
+            "{{ lead.url }}\n{% endfor %}\n{% endif %}"
+            "{% if today %}Due today:\n{% for lead in today %}- {{ lead.name }} ({{ lead.when }}): "
+            "{{ lead.url }}\n{% endfor %}\n{% endif %}"
+            "All your follow-ups: {{ list_url }}\n"),
+        body_html=_layout(
+            "Follow-ups due",
+            "<p>Good morning {{ agent_name }},</p>\n"
+            "{% if overdue %}<p><strong>Overdue</strong></p><ul>{% for lead in overdue %}"
+            "<li><a href=\"{{ lead.url }}\">{{ lead.name }}</a> ({{ lead.when }})</li>"
+            "{% endfor %}</ul>{% endif %}"
+            "{% if today %}<p><strong>Due today</strong></p><ul>{% for lead in today %}"
+            "<li><a href=\"{{ lead.url }}\">{{ lead.name }}</a> ({{ lead.when }})</li>"
+            "{% endfor %}</ul>{% endif %}"
+            + _button("list_url", "Open my follow-ups")),
+        sample_context={"agent_name": "Sam Rivera", "due_count": 2,
+                        "overdue": [{"name": "Dana Whitfield", "when": "Dec 3",
+                                     "url": "https://coachway.example/admin/leads/12"}],
+                        "today": [{"name": "Lee Park", "when": "10:00",
+                                   "url": "https://coachway.example/admin/leads/15"}],
+                        "list_url": "https://coachway.example/admin/leads?follow_up=due"}),
+    TemplateDefault(
         key="password_reset", channel="email", category="transactional", name="Password reset",
         description="The single-use link to choose a new password. Cannot be turned off.",
         subject="Reset your CoachWay password",

@@ -65,6 +65,7 @@ from coachway.auth.service.users import (
     update_driver_profile,
     update_user,
     user_names,
+    users_by_ids,
     users_by_role,
 )
 
@@ -86,7 +87,7 @@ __all__ = [
     "DRIVER_PROFILE_FIELDS", "USER_AUDIT_FIELDS", "USER_UPDATE_FIELDS", "create_user", "find_driver",
     "get_user", "list_drivers", "list_users", "update_driver_profile", "update_user", "user_names",
     "deactivate_portal_users",
-    "users_by_role",
+    "users_by_ids", "users_by_role",
     # roles
     "create_role", "get_role", "list_permissions", "list_roles", "set_role_permissions",
     # audit log and outbox (admin)

@@ -139,6 +139,14 @@ def users_by_role(session: Session, role: str) -> list[User]:
                                 .order_by(User.full_name)))
 
 
+def users_by_ids(session: Session, user_ids: list[int]) -> dict[int, User]:
+    """The users with these ids, by id, in one query (other domains: names and states of people they
+    refer to)."""
+    if not user_ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(set(user_ids))))}
+
+
 # ---- drivers (for fleet)
 # Drivers are users; the fleet domain decides who may see and change which, then calls these.
 

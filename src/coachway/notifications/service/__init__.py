@@ -8,6 +8,7 @@ from coachway.notifications.service.history import (
     DELIVERY_STATUSES,
     NotificationView,
     get_notification,
+    lead_engagement,
     list_notifications,
 )
 from coachway.notifications.service.preferences import (
@@ -36,7 +37,8 @@ __all__ = [
     # sending
     "HIDDEN_BODY", "NOT_BY_HAND", "send", "send_notification",
     # history
-    "DELIVERY_STATUSES", "NotificationView", "get_notification", "list_notifications",
+    "DELIVERY_STATUSES", "NotificationView", "get_notification", "lead_engagement",
+    "list_notifications",
     # templates
     "check_renders", "get_template", "is_required", "list_templates", "preview_template",
     "seed_default_templates", "template_for_sending", "update_template",

@@ -113,3 +113,16 @@ def get_notification(session: Session, actor: Actor, notification_id: int) -> No
     if row is None:
         raise NotFound(f"No notification {notification_id}.")
     return _view(row)
+
+
+def lead_engagement(session: Session, lead_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """For each lead that was emailed: how many of its emails were opened and how many clicked (one query;
+    all leads when lead_ids is None)."""
+    stmt = (select(EmailTracking.lead_id,
+                   func.count(EmailTracking.opened_at), func.count(EmailTracking.clicked_at))
+            .where(EmailTracking.lead_id.is_not(None)).group_by(EmailTracking.lead_id))
+    if lead_ids is not None:
+        if not lead_ids:
+            return {}
+        stmt = stmt.where(EmailTracking.lead_id.in_(lead_ids))
+    return {lead_id: (opened, clicked) for lead_id, opened, clicked in session.execute(stmt)}
