@@ -190,3 +190,17 @@ def lead_score(lead_id: Id, actor: CurrentActor, session: SessionDep):
     lead = service.get_lead(session, actor, lead_id)
     hot = parts["total"] >= service.HOT_THRESHOLD and lead.status in OPEN_LEAD_STATUSES
     return ScoreRead(**parts, hot=hot)
+
+
+# ---------------------------------------------------------------- the sales dashboard and reports
+
+def _include_dashboard() -> None:
+    from pathlib import Path
+
+    if (Path(__file__).parent / "api_dashboard.py").exists():
+        from coachway.sales import api_dashboard
+
+        router.include_router(api_dashboard.router)
+
+
+_include_dashboard()

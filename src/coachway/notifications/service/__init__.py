@@ -10,6 +10,7 @@ from coachway.notifications.service.history import (
     get_notification,
     lead_engagement,
     list_notifications,
+    users_sent_since,
 )
 from coachway.notifications.service.preferences import (
     CATEGORY_FLAGS,
@@ -38,7 +39,7 @@ __all__ = [
     "HIDDEN_BODY", "NOT_BY_HAND", "send", "send_notification",
     # history
     "DELIVERY_STATUSES", "NotificationView", "get_notification", "lead_engagement",
-    "list_notifications",
+    "list_notifications", "users_sent_since",
     # templates
     "check_renders", "get_template", "is_required", "list_templates", "preview_template",
     "seed_default_templates", "template_for_sending", "update_template",

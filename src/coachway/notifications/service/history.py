@@ -126,3 +126,11 @@ def lead_engagement(session: Session, lead_ids: list[int] | None = None) -> dict
             return {}
         stmt = stmt.where(EmailTracking.lead_id.in_(lead_ids))
     return {lead_id: (opened, clicked) for lead_id, opened, clicked in session.execute(stmt)}
+
+
+def users_sent_since(session: Session, *, template_key: str, since: datetime) -> set[int]:
+    """The users who were sent (or refused) a message from this template since a moment (for jobs that
+    send at most once a day)."""
+    return set(session.scalars(select(Notification.user_id).where(
+        Notification.template_key == template_key, Notification.created_at >= since,
+        Notification.user_id.is_not(None)).distinct()))

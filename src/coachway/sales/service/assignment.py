@@ -64,7 +64,7 @@ def _counts_on(session: Session, user_ids: list[int], day: date, tz) -> dict[int
         .where(Lead.assigned_to.in_(user_ids), Lead.assigned_at >= start, Lead.assigned_at < end)
         .group_by(Lead.assigned_to)
     )
-    return dict(rows.tuples().all())
+    return {key: value for key, value in rows}
 
 
 def _lock_queue(session: Session) -> list[LeadAssignmentQueue]:

@@ -17,7 +17,7 @@ night for all open leads by the `sales.rescore_leads` job, since recency and tri
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -57,6 +57,10 @@ class Score:
         }
 
 
+def _half_up(points) -> int:
+    return int(Decimal(str(points)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def score(
     *,
     now: datetime,
@@ -70,17 +74,17 @@ def score(
 ) -> Score:
     """The score of one lead from its facts (pure, so the rule is tested without a database)."""
     idle_days = max(0.0, (now - last_activity).total_seconds() / 86400)
-    recency = round(PART * max(0.0, 1 - idle_days / RECENCY_DAYS))
+    recency = _half_up(PART * max(0.0, 1 - idle_days / RECENCY_DAYS))
     value = 0
     if estimated_value is not None and estimated_value > 0:
-        value = round(PART * min(Decimal(1), estimated_value / FULL_VALUE))
+        value = _half_up(PART * min(Decimal(1), estimated_value / FULL_VALUE))
     proximity = 0
     if trip_date is not None and trip_date >= today:
         days_out = (trip_date - today).days
         if days_out <= NEAR_DAYS:
             proximity = PART
         elif days_out < FAR_DAYS:
-            proximity = round(PART * (FAR_DAYS - days_out) / (FAR_DAYS - NEAR_DAYS))
+            proximity = _half_up(PART * (FAR_DAYS - days_out) / (FAR_DAYS - NEAR_DAYS))
     engagement = min(
         PART, OPEN_POINTS * opened + CLICK_POINTS * clicked + CONVERSATION_POINTS * conversations
     )
@@ -98,7 +102,7 @@ def _conversations(session: Session, lead_ids: list[int]) -> dict[int, int]:
         .where(LeadActivity.lead_id.in_(lead_ids), LeadActivity.activity_type.in_(CONTACT_ACTIVITY_TYPES))
         .group_by(LeadActivity.lead_id)
     )
-    return dict(rows.tuples().all())
+    return {key: value for key, value in rows}
 
 
 def _today() -> date:
