@@ -21,6 +21,7 @@ from coachway.documents.demo import add_demo_documents
 from coachway.fleet.schemas import HubCreate, VehicleCreate, VehicleTypeCreate
 from coachway.fleet.service import create_hub, create_vehicle_type, import_vehicles
 from coachway.pricing import demo as pricing_demo
+from coachway.sales import demo as sales_demo
 
 DEMO_PASSWORD = "coachway-demo"
 STAFF = [
@@ -358,6 +359,7 @@ def load(*, scale: int = 1, only_if_empty: bool = False) -> bool:
         charters_demo.load(session, hubs=hubs, types=types, client_ids=client_ids, agent_id=agent_id,
                            today=today)
         add_demo_documents(session)
+        sales_demo.load(session, hubs=hubs, agent_id=agent_id, today=today)
         if scale > 1:
             _load_copies(session, scale, hubs, types, agent_id, today)
     return True
@@ -389,6 +391,7 @@ def sign_in_help() -> str:
     """The demo sign-ins, for printing."""
     lines = [f"Demo sign-ins (password: {DEMO_PASSWORD}):"]
     lines += [f"  {role:14} {email}" for role, email, _ in STAFF]
+    lines += [f"  {'sales_agent':14} {sales_demo.SECOND_AGENT[0]}  (second agent of the lead round robin)"]
     lines += [f"  {'driver':14} {DRIVERS[0][0]}", f"  {VENDOR[0]:14} {VENDOR[1]}",
               f"  {CLIENT_USER[0]:14} {CLIENT_USER[1]}  ({CLIENT_USER_CLIENT})"]
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from coachway import demo
 from coachway.charters import demo as charters_demo
 from coachway.charters.models import Charter, ItineraryStop
 from coachway.fleet.models import VehicleType
+from coachway.sales import demo as sales_demo
 from tests.factories import login
 from tests.factories_domain import seed_dot_regulations
 
@@ -14,7 +15,7 @@ def test_demo_has_a_charter_in_every_status_with_geocoded_routes(session):
     seed_dot_regulations()
     demo.load()
     charters = list(session.scalars(select(Charter)))
-    assert len(charters) == len(charters_demo.CHARTERS)
+    assert len(charters) == len(charters_demo.CHARTERS) + sales_demo.CONVERTED  # + quotes from demo leads
     assert {c.status for c in charters} == {"quote", "booked", "confirmed", "completed", "cancelled"}
     assert all(t.default_hourly_rate is not None for t in session.scalars(select(VehicleType)))
     stops = list(session.scalars(select(ItineraryStop)))
@@ -28,7 +29,8 @@ def test_demo_has_a_charter_in_every_status_with_geocoded_routes(session):
 def test_demo_sales_agent_sees_its_quotes_and_the_client_user_its_churchs_trip(client):
     demo.load()
     agent = login(client, "sales@coachway.demo", demo.DEMO_PASSWORD)
-    assert client.get("/api/v1/charters", headers=agent).json()["total"] == len(charters_demo.CHARTERS)
+    assert client.get("/api/v1/charters", headers=agent).json()["total"] == \
+        len(charters_demo.CHARTERS) + sales_demo.CONVERTED
     assert client.get("/api/v1/charters/my-quotes", headers=agent).json()["total"] >= 2
     portal = login(client, demo.CLIENT_USER[1], demo.DEMO_PASSWORD)
     seen = client.get("/api/v1/charters", headers=portal).json()["items"]

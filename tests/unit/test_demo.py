@@ -7,6 +7,7 @@ from coachway.auth.models import User
 from coachway.clients.models import Client
 from coachway.core.permissions import ROLES
 from coachway.fleet.models import Hub, Vehicle, VehicleType
+from coachway.sales import demo as sales_demo
 from tests.factories import login
 
 
@@ -44,7 +45,7 @@ def test_sign_in_help_lists_a_working_sign_in_for_every_role(client):
 def test_scale_multiplies_clients_vehicles_and_drivers_with_unique_keys(session):
     demo.load(scale=3)
     counts = _counts(session)
-    assert counts["Client"] == 3 * len(demo.CLIENTS)
+    assert counts["Client"] == 3 * len(demo.CLIENTS) + sales_demo.CONVERTED  # + clients from demo leads
     assert counts["Vehicle"] == 3 * sum(len(units) for units in demo.FLEET.values())
     assert session.scalar(select(func.count()).select_from(User).where(User.role == "driver")) == 3 * 4
     emails = list(session.scalars(select(Client.email)))
