@@ -194,6 +194,65 @@ def _series(c, h: dict) -> list[str]:
     return out
 
 
+def _sales(c, h: dict, n: int, scale: int) -> list[str]:
+    """Leads: entering one (client match over every client, round robin under the queue lock), an
+    existing client's enquiry, and the lists, pipeline and dashboard over scale x 200 leads."""
+    import random
+    from datetime import timedelta
+
+    from sqlalchemy import insert, select
+
+    from coachway.auth.service import create_user
+    from coachway.clients.models import Client
+    from coachway.core import clock, db
+    from coachway.core.permissions import SYSTEM
+    from coachway.sales.models import LEAD_STATUSES, Lead, LeadAssignmentQueue
+
+    rng = random.Random(7)
+    with db.transaction() as s:
+        agents = [create_user(s, SYSTEM, email=f"bench-agent{i}@coachway.demo", full_name=f"Bench Agent {i}",
+                              password="bench-password-1", role="sales_agent").id for i in range(8)]
+        top = len(s.scalars(select(LeadAssignmentQueue.id)).all())
+        s.add_all(LeadAssignmentQueue(user_id=a, position=top + i + 1, is_active=True, leads_assigned_today=0,
+                                      max_daily_leads=None, created_at=clock.now())
+                  for i, a in enumerate(agents))
+        emails = s.scalars(select(Client.email).where(Client.email.is_not(None)).limit(500)).all()
+        now = clock.now()
+        rows = [{"source": "online", "status": rng.choice(LEAD_STATUSES), "lead_score": rng.randint(0, 100),
+                 "first_name": "Bulk", "last_name": f"Lead {i}", "email": f"bulk{i}@example.org",
+                 "assigned_to": rng.choice(agents), "assigned_at": now, "assignment_method": "round_robin",
+                 "contact_count": 0, "created_at": now - timedelta(days=rng.randint(0, 365)),
+                 "updated_at": now,
+                 "next_follow_up": now + timedelta(days=rng.randint(-10, 10))} for i in range(scale * 200)]
+        for start in range(0, len(rows), 5000):
+            s.execute(insert(Lead), rows[start:start + 5000])
+    total = scale * 200
+    body = {"source": "phone", "first_name": "Bench", "last_name": "Lead", "passenger_count": 40,
+            "origin": "Atlanta, GA", "destination": "Savannah, GA", "phone": "(555) 010-9999"}
+    new = _timed(lambda i: c.post("/api/v1/leads", json={**body, "email": f"bench{i}@example.org"},
+                                  headers=h).raise_for_status(), n)
+    out = [f"- POST /api/v1/leads, round robin over 9 agents (client match over every client): "
+           f"{_percentiles(new)}"]
+    known = _timed(lambda i: c.post("/api/v1/leads", json={**body, "email": emails[i % len(emails)]},
+                                    headers=h).raise_for_status(), min(n, len(emails)))
+    out.append(f"- POST /api/v1/leads from an existing client's email: {_percentiles(known)}")
+    listed = _timed(lambda i: c.get("/api/v1/leads", params={"sort": "score", "status": "open", "limit": 50},
+                                    headers=h).raise_for_status(), n)
+    out.append(f"- GET /api/v1/leads?status=open&sort=score page of 50 over {total} leads: "
+               f"{_percentiles(listed)}")
+    pipe = _timed(lambda i: c.get("/api/v1/leads/pipeline", headers=h).raise_for_status(), max(n // 5, 10))
+    out.append(f"- GET /api/v1/leads/pipeline (counts, values, 100 cards a column) over {total}: "
+               f"{_percentiles(pipe)}")
+    due = _timed(lambda i: c.get("/api/v1/leads/follow-ups", headers=h).raise_for_status(), max(n // 5, 10))
+    out.append(f"- GET /api/v1/leads/follow-ups over {total}: {_percentiles(due)}")
+    if any(r.path == "/api/v1/dashboard/sales-agent" for r in c.app.routes if hasattr(r, "path")):
+        board = _timed(lambda i: c.get("/api/v1/dashboard/sales-agent", headers=h).raise_for_status(),
+                       max(n // 5, 10))
+        out.append(f"- GET /api/v1/dashboard/sales-agent (everyone) over {total} leads: "
+                   f"{_percentiles(board)}")
+    return out
+
+
 def _messaging(c, h: dict, n: int) -> list[str]:
     """Sending from a template (render, preferences, tracking, outbox), the worker, the open pixel."""
     from sqlalchemy import select
@@ -301,6 +360,7 @@ def main() -> None:
             lines += _charters(c, h, args.requests)
             lines += _pricing(c, h, args.requests)
             lines += _series(c, h)
+            lines += _sales(c, h, args.requests, args.scale)
             lines += _messaging(c, h, args.requests)
             lines += _documents(c, h, args.requests)
     finally:
