@@ -204,3 +204,14 @@ def _include_dashboard() -> None:
 
 
 _include_dashboard()
+
+
+# ---------------------------------------------------------------- the public calculator's JSON twin
+
+def _include_public() -> None:
+    from coachway.sales import public
+
+    router.include_router(public.api_router)
+
+
+_include_public()

@@ -180,6 +180,9 @@ def assign_leads(
     for lead in leads:
         if lead.status in ("converted", "lost"):
             raise Invalid.field("lead_ids", f"Lead {lead.id} is {lead.status}; reopen it before reassigning.")
+    if all(lead.assigned_to == assigned_to for lead in leads):
+        raise Invalid.field("assigned_to", "Already assigned to them." if len(leads) == 1
+                            else "These leads are already assigned to them.")
     rows = _lock_queue(session)
     for lead in leads:
         if lead.assigned_to == assigned_to:

@@ -127,7 +127,7 @@ def _check_fields(session: Session, fields: dict[str, Any]) -> None:
     if follow_up is not None and follow_up < clock.now() - timedelta(minutes=5):
         raise Invalid.field("next_follow_up", "Choose a follow-up time from now on.")
     value = fields.get("estimated_value")
-    if value is not None and value < 0:
+    if value is not None and Decimal(str(value)) < 0:
         raise Invalid.field("estimated_value", "The estimated value cannot be negative.")
 
 
