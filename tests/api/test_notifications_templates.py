@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from coachway.core.models import OutboxMessage
+from coachway.notifications.templates_seed import DEFAULTS
 from tests.factories import user_headers
 from tests.factories_domain import audit_rows, client_user_headers, make_client, seed_templates, template_id
 
@@ -28,7 +29,7 @@ def _get(client, headers, tid: int) -> dict:
 
 def test_list_shows_every_template_by_name(client, manager):
     items = client.get(URL, headers=manager).json()
-    assert len(items) == 15
+    assert len(items) == len(DEFAULTS) == 17
     assert [t["name"] for t in items] == sorted(t["name"] for t in items)
     assert {t["key"] for t in client.get(URL, params={"channel": "sms"}, headers=manager).json()} == {
         "booking_confirmation", "payment_reminder", "assignment_pending"}

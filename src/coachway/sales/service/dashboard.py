@@ -56,6 +56,7 @@ MAX_UPCOMING_DAYS = 90
 RECENT_ACTIVITIES = 20
 WORKLIST_SIZE = 10
 UNASSIGNED = "Unassigned"
+FIRST_YEAR = 2000  # no charter is older; also keeps month bounds far from datetime's limits
 
 
 # ---------------------------------------------------------------- whose figures
@@ -290,6 +291,8 @@ def report_mtd(session: Session, actor: Actor, *, agent_id: int | None = None,
     first = (month or day).replace(day=1)
     if first > month_start(day):
         raise Invalid.field("month", "Choose this month or an earlier one.")
+    if first.year < FIRST_YEAR:
+        raise Invalid.field("month", f"Choose a month from {FIRST_YEAR} on.")
     days = month_days(first, day)
     edges = day_edges(days)
     leads = _leads_by_day(session, agent_id, edges)
