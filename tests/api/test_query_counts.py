@@ -126,3 +126,18 @@ def test_charter_list_page_does_not_grow_with_the_page(client):
     for _ in range(12):
         make_charter(assigned_sales_agent_id=make_user(role="sales_agent").id)
     assert {url: _page_queries(client, url) for url in pages} == few
+
+
+def test_lead_lists_pipeline_and_pages_do_not_grow_with_the_leads(client):
+    from tests.factories_sales import make_agent, make_lead
+
+    headers = user_headers(client, "manager")
+    for _ in range(3):
+        make_agent()
+    for _ in range(2):
+        make_lead()
+    urls = ["/api/v1/leads", "/api/v1/leads/pipeline", "/api/v1/leads/follow-ups", "/api/v1/leads/my-leads"]
+    few = {url: _queries(client, url, headers) for url in urls}
+    for _ in range(12):
+        make_lead()
+    assert {url: _queries(client, url, headers) for url in urls} == few

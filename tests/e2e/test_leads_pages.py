@@ -149,7 +149,7 @@ def test_the_pipeline_on_a_phone_scrolls_the_board_not_the_page(phone_page):
     assert _script_problems(phone_page) == []
 
 
-def test_an_agent_converts_a_lead_to_a_quote_from_its_page(page):
+def test_an_agent_converts_a_lead_to_a_quote_from_its_page_and_books_it(page):
     hub, vtype = priced_setup()
     agent, _ = make_agent()
     lead = make_lead(first_name="Sol", company="Lakeside School", origin="Atlanta, GA",
@@ -168,6 +168,9 @@ def test_an_agent_converts_a_lead_to_a_quote_from_its_page(page):
     assert re.search(r"/admin/charters/\d+$", page.url)
     expect(page.get_by_role("status").first).to_contain_text("Converted to quote")
     charter_id = int(page.url.rsplit("/", 1)[1])
+    # The Phase 1 path ends in a booking: the quote made from the lead is booked from its page.
+    page.get_by_role("button", name="Book it").click()
+    expect(page.get_by_role("status").first).to_contain_text(f"Charter {charter_id} is booked.")
     page.goto(f"/admin/leads/{lead.id}")
     expect(page.get_by_role("link", name=f"Open quote {charter_id}")).to_be_visible()
     assert _status(lead.id) == "converted"
