@@ -245,11 +245,14 @@ def _sales(c, h: dict, n: int, scale: int) -> list[str]:
                f"{_percentiles(pipe)}")
     due = _timed(lambda i: c.get("/api/v1/leads/follow-ups", headers=h).raise_for_status(), max(n // 5, 10))
     out.append(f"- GET /api/v1/leads/follow-ups over {total}: {_percentiles(due)}")
-    if any(r.path == "/api/v1/dashboard/sales-agent" for r in c.app.routes if hasattr(r, "path")):
-        board = _timed(lambda i: c.get("/api/v1/dashboard/sales-agent", headers=h).raise_for_status(),
-                       max(n // 5, 10))
-        out.append(f"- GET /api/v1/dashboard/sales-agent (everyone) over {total} leads: "
-                   f"{_percentiles(board)}")
+    board = _timed(lambda i: c.get("/api/v1/dashboard/sales-agent", headers=h).raise_for_status(),
+                   max(n // 5, 10))
+    out.append(f"- GET /api/v1/dashboard/sales-agent (everyone) over {total} leads: {_percentiles(board)}")
+    agent = agents[0]
+    mine = _timed(lambda i: c.get("/api/v1/dashboard/sales-agent", params={"agent_id": agent},
+                                  headers=h).raise_for_status(), max(n // 5, 10))
+    out.append(f"- GET /api/v1/dashboard/sales-agent?agent_id= (one agent's {total // 8} leads): "
+               f"{_percentiles(mine)}")
     return out
 
 

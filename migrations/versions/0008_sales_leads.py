@@ -78,6 +78,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('leads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_leads_assigned_to'), ['assigned_to'], unique=False)
+        batch_op.create_index('ix_leads_assigned_to_assigned_at', ['assigned_to', 'assigned_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_leads_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_leads_converted_to_charter_id'), ['converted_to_charter_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_leads_created_at'), ['created_at'], unique=False)
@@ -133,6 +134,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_leads_created_at'))
         batch_op.drop_index(batch_op.f('ix_leads_converted_to_charter_id'))
         batch_op.drop_index(batch_op.f('ix_leads_client_id'))
+        batch_op.drop_index('ix_leads_assigned_to_assigned_at')
         batch_op.drop_index(batch_op.f('ix_leads_assigned_to'))
 
     op.drop_table('leads')

@@ -642,3 +642,22 @@ def test_unknown_lead_is_404(client):
     assert client.get(f"{URL}/999999", headers=manager).status_code == 404
     assert client.get(f"{URL}/0", headers=manager).status_code == 422
     assert client.get(f"{URL}/abc", headers=manager).status_code == 422
+
+
+def test_contacts_emails_and_phones_match_and_inactive_clients_do_not(client):
+    manager = user_headers(client, "manager")
+    make_agent()
+    own_agent, _ = make_agent(in_queue=False)
+    org = make_client(
+        assigned_sales_agent_id=own_agent.id,
+        contacts=[{"name": "Pat Booker", "email": "Pat.Booker@Acme.example",
+                   "phone": "+1 (615) 555-0199 x12"}],
+    )
+    by_mail = client.post(URL, json=lead_body(email="pat.booker@acme.example"), headers=manager).json()
+    assert (by_mail["client_id"], by_mail["assignment_method"]) == (org.id, "existing_client")
+    by_phone = client.post(URL, json=lead_body(phone="615-555-0199 ext 12"), headers=manager).json()
+    assert (by_phone["client_id"], by_phone["assigned_to"]) == (org.id, own_agent.id)
+    gone = make_client(email="closed@acme.example", assigned_sales_agent_id=own_agent.id)
+    assert client.delete(f"/api/v1/clients/{gone.id}", headers=manager).status_code in (200, 204)
+    stranger = client.post(URL, json=lead_body(email="closed@acme.example"), headers=manager).json()
+    assert stranger["client_id"] is None and stranger["assignment_method"] == "round_robin"

@@ -1,9 +1,10 @@
 """Clients and their contacts: who may see which, and the rules the API and pages share."""
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -90,26 +91,32 @@ def _search(q: str):
 def match_client(session: Session, *, email: str | None = None, phone: str | None = None) -> Client | None:
     """The active client whose email or phone (or one of its contacts') is this one, for routing an enquiry
     to the agent who already looks after them. Emails match ignoring case; phones match on their last ten
-    digits, ignoring punctuation and a leading country code. An email match wins over a phone match."""
+    digits, ignoring punctuation, a leading country code and extensions. An email match wins over a phone
+    match."""
     email = _normalize_email(email)
     if email:
+        # Client emails are stored lower-cased (so the unique index answers); contacts' may not be.
         by_email = session.scalars(
             select(Client).where(Client.is_active.is_(True), or_(
-                func.lower(Client.email) == email,
-                exists().where(ClientContact.client_id == Client.id,
-                               func.lower(ClientContact.email) == email)))
+                Client.email == email,
+                Client.id.in_(select(ClientContact.client_id)
+                              .where(func.lower(ClientContact.email) == email))))
             .order_by(Client.id).limit(1)).first()
         if by_email is not None:
             return by_email
-    digits = "".join(c for c in phone or "" if c.isdigit())[-10:]
+    number = re.split(r"x|ext", phone or "", flags=re.IGNORECASE)[0]  # an extension is not the number
+    digits = "".join(c for c in number if c.isdigit())[-10:]
     if len(digits) < 7:
         return None
-    ends = f"%{digits}"
+    # The last four digits stand together however a number is written: a cheap LIKE finds the few
+    # candidates before the digits-only comparison (six REPLACEs a row) confirms them. "Contains" rather
+    # than "ends with", so that a stored extension ("x12") does not hide the number.
+    near, ends = f"%{digits[-4:]}%", f"%{digits}%"
     return session.scalars(
         select(Client).where(Client.is_active.is_(True), or_(
-            _digits_only(Client.phone).like(ends),
-            exists().where(ClientContact.client_id == Client.id,
-                           _digits_only(ClientContact.phone).like(ends))))
+            and_(Client.phone.like(near), _digits_only(Client.phone).like(ends)),
+            Client.id.in_(select(ClientContact.client_id).where(
+                ClientContact.phone.like(near), _digits_only(ClientContact.phone).like(ends)))))
         .order_by(Client.id).limit(1)).first()
 
 

@@ -9,7 +9,7 @@ counts (`leads_assigned_on`), so the counter restarts by itself on a new day.
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coachway.core import clock
@@ -33,6 +33,8 @@ class Lead(Base):
         CheckConstraint("status IN ('new','contacted','qualified','quoted','converted','lost')",
                         name="status"),
         CheckConstraint("contact_count >= 0", name="contact_count"),
+        # Today's count of each agent (daily caps) is a range scan of this index.
+        Index("ix_leads_assigned_to_assigned_at", "assigned_to", "assigned_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
