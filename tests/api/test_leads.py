@@ -650,8 +650,9 @@ def test_contacts_emails_and_phones_match_and_inactive_clients_do_not(client):
     own_agent, _ = make_agent(in_queue=False)
     org = make_client(
         assigned_sales_agent_id=own_agent.id,
-        contacts=[{"name": "Pat Booker", "email": "Pat.Booker@Acme.example",
-                   "phone": "+1 (615) 555-0199 x12"}],
+        contacts=[
+            {"name": "Pat Booker", "email": "Pat.Booker@Acme.example", "phone": "+1 (615) 555-0199 x12"}
+        ],
     )
     by_mail = client.post(URL, json=lead_body(email="pat.booker@acme.example"), headers=manager).json()
     assert (by_mail["client_id"], by_mail["assignment_method"]) == (org.id, "existing_client")
@@ -661,3 +662,50 @@ def test_contacts_emails_and_phones_match_and_inactive_clients_do_not(client):
     assert client.delete(f"/api/v1/clients/{gone.id}", headers=manager).status_code in (200, 204)
     stranger = client.post(URL, json=lead_body(email="closed@acme.example"), headers=manager).json()
     assert stranger["client_id"] is None and stranger["assignment_method"] == "round_robin"
+
+
+def test_the_agent_is_emailed_their_new_lead_unless_the_template_is_off(client):
+    manager = user_headers(client, "manager")
+    agent, _ = make_agent()
+    lead = client.post(
+        URL, json=lead_body(first_name="Robin", estimated_value="4300"), headers=manager
+    ).json()
+    with transaction() as session:
+        note = session.scalars(select(Notification).where(Notification.template_key == "lead_assigned")).one()
+        assert (note.user_id, note.lead_id, note.recipient, note.status) == (
+            agent.id,
+            lead["id"],
+            agent.email,
+            "queued",
+        )
+        assert f"/admin/leads/{lead['id']}" in note.body_text and "$4,300.00" in note.body_text
+    seed_templates()
+    r = client.get("/api/v1/notification-templates", headers=user_headers(client, "admin")).json()
+    template = next(t for t in r if t["key"] == "lead_assigned" and t["channel"] == "email")
+    admin = user_headers(client, "admin")
+    assert (
+        client.put(
+            f"/api/v1/notification-templates/{template['id']}", json={"is_active": False}, headers=admin
+        ).status_code
+        == 200
+    )
+    assert client.post(URL, json=lead_body(), headers=manager).status_code == 201
+    with transaction() as session:
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .where(Notification.template_key == "lead_assigned")
+            )
+            == 1
+        )
+
+
+def test_an_agent_taking_a_lead_for_themselves_is_not_emailed(client):
+    manager_user, _ = make_agent(role="manager", in_queue=True)
+    from tests.factories import login
+
+    headers = login(client, manager_user.email)
+    assert client.post(URL, json=lead_body(), headers=headers).json()["assigned_to"] == manager_user.id
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Notification)) == 0

@@ -29,7 +29,7 @@ def _get(client, headers, tid: int) -> dict:
 
 def test_list_shows_every_template_by_name(client, manager):
     items = client.get(URL, headers=manager).json()
-    assert len(items) == len(DEFAULTS) == 17
+    assert len(items) == len(DEFAULTS) == 18
     assert [t["name"] for t in items] == sorted(t["name"] for t in items)
     assert {t["key"] for t in client.get(URL, params={"channel": "sms"}, headers=manager).json()} == {
         "booking_confirmation", "payment_reminder", "assignment_pending"}

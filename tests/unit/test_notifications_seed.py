@@ -9,9 +9,11 @@ from coachway.notifications.templates_seed import DEFAULTS, seed_default_templat
 
 EMAIL_KEYS = {"quote_sent", "booking_confirmation", "payment_receipt", "payment_reminder", "follow_up",
               "password_reset", "coi_expiring", "bid_opportunity", "assignment_pending", "recovery_needed",
-              "cancellation", "change_case_update", "lead_follow_up", "follow_up_reminder"}
+              "cancellation", "change_case_update", "lead_follow_up", "follow_up_reminder",
+              "lead_assigned"}
 CATEGORY = {"quote_sent": "quotes", "payment_reminder": "reminders", "follow_up": "followups",
-            "lead_follow_up": "followups", "follow_up_reminder": "transactional"}
+            "lead_follow_up": "followups", "follow_up_reminder": "transactional",
+            "lead_assigned": "transactional"}
 
 
 def test_every_required_template_ships():

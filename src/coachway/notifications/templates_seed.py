@@ -238,6 +238,28 @@ DEFAULTS: list[TemplateDefault] = [
                         "agent_name": "Sam Rivera", "agent_email": "sam@coachway.example",
                         "company_name": "CoachWay Charters"}),
     TemplateDefault(
+        key="lead_assigned", channel="email", category="transactional", name="New lead (to agent)",
+        description="To the sales agent a lead was just routed or handed to, so it is answered quickly.",
+        subject="New lead: {{ lead_name }}{% if company %} ({{ company }}){% endif %}",
+        body_text=(
+            "Hello {{ agent_name }},\n\nA new lead is yours ({{ how }}):\n\n"
+            "{{ lead_name }}{% if company %}, {{ company }}{% endif %}\n"
+            "{{ email }}{% if phone %}, {{ phone }}{% endif %}\n"
+            "{% if trip %}Trip: {{ trip }}\n{% endif %}"
+            "{% if estimate %}Estimate: ${{ estimate }}\n{% endif %}"
+            "\nOpen it: {{ lead_url }}\n"),
+        body_html=_layout(
+            "A new lead is yours",
+            "<p>Hello {{ agent_name }},</p>\n<p>A new lead is yours ({{ how }}):</p>\n"
+            "<p><strong>{{ lead_name }}</strong>{% if company %}, {{ company }}{% endif %}<br>{{ email }}"
+            "{% if phone %}, {{ phone }}{% endif %}</p>\n{% if trip %}<p>Trip: {{ trip }}</p>\n{% endif %}"
+            "{% if estimate %}<p>Estimate: ${{ estimate }}</p>\n{% endif %}"
+            + _button("lead_url", "Open the lead")),
+        sample_context={"agent_name": "Sam Rivera", "how": "round robin", "lead_name": "Dana Whitfield",
+                        "company": "Northside Choir", "email": "dana@example.org", "phone": "(404) 555-0134",
+                        "trip": "Atlanta, GA to Savannah, GA on Saturday, May 17, 2025, 48 passengers",
+                        "estimate": "4,300.00", "lead_url": "https://coachway.example/admin/leads/12"}),
+    TemplateDefault(
         key="follow_up_reminder", channel="email", category="transactional", name="Follow-ups due (to agent)",
         description="Each morning, to every sales agent with leads to follow up today or overdue.",
         subject="{{ due_count }} follow-up{{ '' if due_count == 1 else 's' }} due today",

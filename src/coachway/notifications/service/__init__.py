@@ -25,6 +25,7 @@ from coachway.notifications.service.sending import HIDDEN_BODY, NOT_BY_HAND, sen
 from coachway.notifications.service.templates import (
     check_renders,
     get_template,
+    is_enabled,
     is_required,
     list_templates,
     preview_template,
@@ -41,7 +42,7 @@ __all__ = [
     "DELIVERY_STATUSES", "NotificationView", "get_notification", "lead_engagement",
     "list_notifications", "users_sent_since",
     # templates
-    "check_renders", "get_template", "is_required", "list_templates", "preview_template",
+    "check_renders", "get_template", "is_enabled", "is_required", "list_templates", "preview_template",
     "seed_default_templates", "template_for_sending", "update_template",
     # preferences
     "CATEGORY_FLAGS", "CLIENT_FLAGS", "PREFERENCE_FIELDS", "Preferences", "get_preferences",

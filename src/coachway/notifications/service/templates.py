@@ -128,6 +128,13 @@ def preview_template(session: Session, actor: Actor, template_id: int, *,
                             context=data or {})
 
 
+def is_enabled(session: Session, key: str, channel: str = "email") -> bool:
+    """True unless an admin turned this template off (for messages that are simply not sent then)."""
+    active = session.scalar(select(NotificationTemplate.is_active).where(
+        NotificationTemplate.key == key, NotificationTemplate.channel == channel))
+    return active is not False
+
+
 def template_for_sending(session: Session, key: str, channel: str) -> NotificationTemplate:
     """The template to send as key on channel: the database's, else the shipped default (unsaved)."""
     template = session.scalar(select(NotificationTemplate).where(NotificationTemplate.key == key,

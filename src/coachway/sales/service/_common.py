@@ -90,3 +90,17 @@ def record_change(
     new = audit.snapshot(lead)
     if any(old.get(k) != new.get(k) for k in new if k != "updated_at"):
         audit.record(session, actor, entity_type="lead", entity_id=lead.id, action=action, old=old, new=new)
+
+
+def trip_words(lead: Lead) -> str | None:
+    """The trip in a line for people: where, when, how many (None when the lead says nothing of it)."""
+    parts = []
+    if lead.origin and lead.destination:
+        parts.append(f"{lead.origin} to {lead.destination}")
+    elif lead.origin or lead.destination:
+        parts.append(lead.origin or lead.destination)
+    if lead.trip_date:
+        parts.append(f"on {lead.trip_date.strftime('%A, %B')} {lead.trip_date.day}, {lead.trip_date.year}")
+    if lead.passenger_count:
+        parts.append(f"{lead.passenger_count} passengers")
+    return ", ".join(parts) or None

@@ -17,12 +17,22 @@ from sqlalchemy.orm import Session
 
 from coachway.auth import service as auth_service
 from coachway.clients import service as clients_service
+from coachway.config import get_settings
 from coachway.core import audit, clock
 from coachway.core.errors import Invalid
 from coachway.core.permissions import SYSTEM, Actor, require
 from coachway.fleet import service as fleet_service
+from coachway.notifications import service as notifications_service
 from coachway.sales.models import Lead, LeadAssignmentQueue
-from coachway.sales.service._common import add_activity, day_bounds, find, record_change, today, zone
+from coachway.sales.service._common import (
+    add_activity,
+    day_bounds,
+    find,
+    record_change,
+    today,
+    trip_words,
+    zone,
+)
 
 # Who may take leads (be in the queue or be assigned one by hand).
 LEAD_TAKER_ROLES = ("sales_agent", "sales_support", "manager")
@@ -130,6 +140,34 @@ def _give(
         "lead_assigned",
         f"Assigned to {name} ({METHOD_WORDS[method]})" + (f": {note}" if note else "."),
     )
+    if agent is not None and agent.id != actor.user_id:
+        _tell_agent(session, actor, lead, agent, method)
+
+
+def _tell_agent(session: Session, actor: Actor, lead: Lead, agent, method: str) -> None:
+    """Email the agent their new lead (unless an admin turned the lead_assigned template off)."""
+    if not notifications_service.is_enabled(session, "lead_assigned"):
+        return
+    base = get_settings().base_url.rstrip("/")
+    estimate = f"{lead.estimated_value:,.2f}" if lead.estimated_value is not None else None
+    notifications_service.send(
+        session,
+        actor,
+        template_key="lead_assigned",
+        user_id=agent.id,
+        lead_id=lead.id,
+        context={
+            "agent_name": agent.full_name or agent.email,
+            "how": METHOD_WORDS[method],
+            "lead_name": f"{lead.first_name} {lead.last_name}",
+            "company": lead.company,
+            "email": lead.email,
+            "phone": lead.phone,
+            "trip": trip_words(lead),
+            "estimate": estimate,
+            "lead_url": f"{base}/admin/leads/{lead.id}",
+        },
+    )
 
 
 def assign_new_lead(session: Session, actor: Actor, lead: Lead) -> None:
@@ -181,8 +219,10 @@ def assign_leads(
         if lead.status in ("converted", "lost"):
             raise Invalid.field("lead_ids", f"Lead {lead.id} is {lead.status}; reopen it before reassigning.")
     if all(lead.assigned_to == assigned_to for lead in leads):
-        raise Invalid.field("assigned_to", "Already assigned to them." if len(leads) == 1
-                            else "These leads are already assigned to them.")
+        raise Invalid.field(
+            "assigned_to",
+            "Already assigned to them." if len(leads) == 1 else "These leads are already assigned to them.",
+        )
     rows = _lock_queue(session)
     for lead in leads:
         if lead.assigned_to == assigned_to:

@@ -34,6 +34,7 @@ from coachway.sales.service._common import (
     readable,
     record_change,
     today,
+    trip_words,
     zone,
 )
 from coachway.sales.service.assignment import assign_leads, assign_new_lead
@@ -511,19 +512,6 @@ def log_activity(
     return row
 
 
-def _trip_words(lead: Lead) -> str | None:
-    parts = []
-    if lead.origin and lead.destination:
-        parts.append(f"{lead.origin} to {lead.destination}")
-    elif lead.origin or lead.destination:
-        parts.append(lead.origin or lead.destination)
-    if lead.trip_date:
-        parts.append(f"on {lead.trip_date.strftime('%A, %B')} {lead.trip_date.day}, {lead.trip_date.year}")
-    if lead.passenger_count:
-        parts.append(f"{lead.passenger_count} passengers")
-    return ", ".join(parts) or None
-
-
 def send_follow_up(
     session: Session,
     actor: Actor,
@@ -547,7 +535,7 @@ def send_follow_up(
         "first_name": lead.first_name,
         "subject": subject.strip(),
         "message": message.strip(),
-        "trip": _trip_words(lead),
+        "trip": trip_words(lead),
         "agent_name": actor.name or (agent.full_name if agent else ""),
         "agent_email": actor.email,
         "company_name": get_settings().company_name,
