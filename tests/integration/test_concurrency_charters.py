@@ -1,14 +1,13 @@
 """Charters under parallel requests on PostgreSQL: the charter row lock keeps stops dense and agents whole."""
 
 import itertools
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from tests.factories import login, make_user, user_headers
 from tests.factories_domain import audit_rows, make_charter, make_stop
+from tests.integration.parallel import in_parallel
 
 pytestmark = pytest.mark.postgres
 
@@ -19,18 +18,6 @@ PARALLEL = 8
 def postgres_only(is_postgres):
     if not is_postgres:
         pytest.skip("needs PostgreSQL row locks; set COACHWAY_TEST_DATABASE_URL")
-
-
-def in_parallel(calls) -> list:
-    """Run the calls at once (released together); their responses in order."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_stops_added_at_once_all_land_with_dense_sequences(client):

@@ -1,11 +1,8 @@
 """Lead assignment under parallel requests on PostgreSQL: 200 leads posted by 20 clients at once are each
 assigned exactly once, none is lost, the round robin stays even (within one) and no daily cap is passed."""
 
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
-import anyio.to_thread
 import pytest
 from sqlalchemy import func, select
 
@@ -13,6 +10,7 @@ from coachway.core.db import transaction
 from coachway.sales.models import Lead, LeadActivity
 from tests.factories import user_headers
 from tests.factories_sales import lead_body, make_agent
+from tests.integration.parallel import allow_threads, in_parallel
 
 pytestmark = pytest.mark.postgres
 
@@ -29,23 +27,8 @@ def postgres_only(is_postgres):
 
 @pytest.fixture
 def server_threads(client):
-    """Threads enough for every request at once (see test_concurrency_promo_http for why)."""
-
-    async def raise_limit() -> None:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = 4 * WORKERS
-
-    client.portal.call(raise_limit)
-
-
-def _in_parallel(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
+    """Threads enough for every request at once."""
+    allow_threads(client, 4 * WORKERS)
 
 
 def test_two_hundred_leads_from_twenty_parallel_clients(client, server_threads):
@@ -58,7 +41,7 @@ def test_two_hundred_leads_from_twenty_parallel_clients(client, server_threads):
     def worker(batch):
         return lambda: [client.post("/api/v1/leads", json=body, headers=manager) for body in batch]
 
-    results = [r for batch in _in_parallel([worker(b) for b in bodies]) for r in batch]
+    results = [r for batch in in_parallel([worker(b) for b in bodies]) for r in batch]
     assert Counter(r.status_code for r in results) == {201: WORKERS * PER_WORKER}
 
     with transaction() as session:

@@ -1,11 +1,8 @@
 """A promo code under parallel requests on PostgreSQL: fifty quotes race for a code with ten uses; exactly
 ten get it, the other forty are refused with 409, and the code counts ten uses, never more."""
 
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
-import anyio.to_thread
 import pytest
 from sqlalchemy import select
 
@@ -14,6 +11,7 @@ from coachway.pricing.models import PromoCode, PromoCodeUsage
 from tests.api.test_charter_quotes import make_quote
 from tests.factories import user_headers
 from tests.factories_pricing import make_promo, priced_setup
+from tests.integration.parallel import allow_threads, in_parallel
 
 pytestmark = pytest.mark.postgres
 
@@ -29,28 +27,8 @@ def postgres_only(is_postgres):
 
 @pytest.fixture
 def server_threads(client):
-    """Threads enough for every request at once (anyio's default is 40, fewer than the requests here).
-
-    Sync endpoints and the session dependency's commit each take a worker thread; with fewer threads than
-    requests waiting on the promo code's row lock, the request holding the lock could find no thread left
-    to commit in, and everyone would wait. A deployment sizes its workers likewise.
-    """
-    async def raise_limit() -> None:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = 2 * QUOTES
-
-    client.portal.call(raise_limit)
-
-
-def in_parallel(calls) -> list:
-    """Run the calls at once (released together); their responses in order."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
+    """Threads enough for every request at once."""
+    allow_threads(client, 2 * QUOTES)
 
 
 def test_fifty_quotes_racing_for_a_ten_use_code_get_exactly_ten_uses(client, server_threads):
