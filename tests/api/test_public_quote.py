@@ -32,21 +32,6 @@ def fixed_now_and_fresh_limits():
 
 
 @pytest.fixture
-def app(clean_db):
-    """The whole app; the calculator's routers added if the sales pages do not include them yet."""
-    from coachway.app import create_app
-    from coachway.sales import public
-
-    application = create_app()
-    paths = {getattr(route, "path", None) for route in application.routes}
-    if "/quote" not in paths:
-        application.include_router(public.router)
-    if API not in paths:
-        application.include_router(public.api_router)
-    return application
-
-
-@pytest.fixture
 def setup():
     """A hub and a motorcoach with a rate whose vendor costs differ from every client amount."""
     return priced_setup(hourly_rate="150.00", per_mile_rate="3.00", minimum_hours="5",

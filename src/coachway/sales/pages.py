@@ -399,17 +399,13 @@ def _edit_values(lead, tz: ZoneInfo) -> dict[str, str]:
 
 def _client_words(session: Session, actor: Actor, lead) -> tuple[int | None, str]:
     """The client the lead's quote would be for, and how to say it."""
-    client = None
-    if lead.client_id is not None:
-        try:
-            client = clients_service.get_client(session, actor, lead.client_id)
-        except (NotFound, Forbidden):
-            return lead.client_id, f"Client {lead.client_id}"
-    else:
-        client = clients_service.match_client(session, email=lead.email, phone=lead.phone)
-    if client is None:
+    client_id = service.existing_client_id(session, lead)
+    if client_id is None:
         return None, ""
-    return client.id, client.name
+    try:
+        return client_id, clients_service.get_client(session, actor, client_id).name
+    except (NotFound, Forbidden):
+        return client_id, f"Client {client_id}"
 
 
 def _detail_context(session: Session, actor: Actor, lead_id: int) -> dict[str, Any]:

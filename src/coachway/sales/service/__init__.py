@@ -15,7 +15,7 @@ from coachway.sales.service.assignment import (
     queue_candidates,
     update_queue,
 )
-from coachway.sales.service.conversion import convert_lead
+from coachway.sales.service.conversion import convert_lead, existing_client_id
 from coachway.sales.service.leads import (
     SORTS,
     SOURCE_WORDS,
@@ -51,7 +51,7 @@ __all__ = [
     "get_queue",
     "queue_candidates",
     "update_queue",
-    "convert_lead",
+    "convert_lead", "existing_client_id",
     "SORTS",
     "SOURCE_WORDS",
     "STATUS_WORDS",

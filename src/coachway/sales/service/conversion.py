@@ -17,17 +17,24 @@ from coachway.sales.models import Lead
 from coachway.sales.service._common import add_activity, find, record_change
 
 
+def existing_client_id(session: Session, lead: Lead) -> int | None:
+    """The client converting the lead uses when none is named: the one it matched when it came in, else one
+    whose email or phone it is now; None when a new client would be made from the lead."""
+    if lead.client_id is not None:
+        return lead.client_id
+    match = clients_service.match_client(session, email=lead.email, phone=lead.phone)
+    return match.id if match is not None else None
+
+
 def _client_for(session: Session, actor: Actor, lead: Lead, client_id: int | None) -> tuple[int, bool]:
     """The client the quote is for: the one named, the one the lead matched, one whose email or phone it
     is, or a new one made from the lead's contact. Returns (client id, created)."""
     if client_id is not None:
         clients_service.get_client(session, actor, client_id)  # 404 for one the actor may not see
         return client_id, False
-    if lead.client_id is not None:
-        return lead.client_id, False
-    match = clients_service.match_client(session, email=lead.email, phone=lead.phone)
-    if match is not None:
-        return match.id, False
+    existing = existing_client_id(session, lead)
+    if existing is not None:
+        return existing, False
     person = f"{lead.first_name} {lead.last_name}".strip()
     agent = (
         auth_service.users_by_ids(session, [lead.assigned_to]).get(lead.assigned_to)
