@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     sendgrid_api_key: str | None = None
     sendgrid_api_host: str = "https://api.sendgrid.com"
 
+    # Card payments through Stripe: without a secret key the card method is unavailable (everything else works).
+    stripe_secret_key: str | None = None
+    stripe_publishable_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_webhook_tolerance: int = 300  # seconds a webhook signature stays valid
+    stripe_api_base: str | None = None  # e.g. a stripe-mock server; None means Stripe itself
+
     # SMS: "outbox" keeps texts viewable in admin; "twilio" sends through Twilio.
     sms_backend: str = "outbox"
     twilio_account_sid: str | None = None

@@ -21,7 +21,7 @@ STAFF_ROLES = frozenset({"admin", "manager", "sales_agent", "sales_support", "di
 
 # Domains that declare PERMISSIONS and DEFAULT_GRANTS in their permissions.py.
 DOMAINS_WITH_PERMISSIONS = ["auth", "clients", "fleet", "documents", "notifications", "charters",
-                            "pricing", "sales"]
+                            "pricing", "sales", "payments"]
 
 
 @dataclass(frozen=True)

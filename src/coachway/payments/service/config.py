@@ -1,4 +1,4 @@
-"""Payment configuration: the deposit and balance terms quotes follow (so far only what pricing needs)."""
+"""Payment configuration: the deposit, due-date, PO and cancellation terms bookings and payments follow."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
