@@ -21,7 +21,8 @@ DOMAIN_PORTS = {
     "fleet": 8012,
 }
 # Domains built so far, in mounting order.
-DOMAINS = ["auth", "clients", "fleet", "documents", "notifications", "charters", "pricing", "sales", "payments"]
+DOMAINS = ["auth", "clients", "fleet", "documents", "notifications", "charters", "pricing", "sales",
+           "payments"]
 
 
 def _has_module(domain: str, name: str) -> bool:

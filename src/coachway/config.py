@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     sendgrid_api_key: str | None = None
     sendgrid_api_host: str = "https://api.sendgrid.com"
 
-    # Card payments through Stripe: without a secret key the card method is unavailable (everything else works).
+    # Card payments through Stripe: without a secret key cards are unavailable (everything else works).
     stripe_secret_key: str | None = None
     stripe_publishable_key: str | None = None
     stripe_webhook_secret: str | None = None

@@ -11,7 +11,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coachway.core import clock
@@ -103,7 +113,8 @@ class Payment(Base):
     __tablename__ = "payments"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount"),
-        CheckConstraint("payment_type = 'payment' OR original_payment_id IS NOT NULL", name="reversal_original"),
+        CheckConstraint("payment_type = 'payment' OR original_payment_id IS NOT NULL",
+                        name="reversal_original"),
         Index("ix_payments_payment_date_method", "payment_date", "payment_method"),
     )
 
@@ -183,7 +194,7 @@ class IdempotencyKey(Base):
 
 
 class VendorBill(Base):
-    """A bill from a vendor (spec table). vendor_id names the vendor's user until the vendors domain exists."""
+    """A bill from a vendor (spec table); vendor_id names the vendor's user until a vendors domain exists."""
 
     __tablename__ = "vendor_bills"
     __table_args__ = (

@@ -6,7 +6,7 @@ PERMISSIONS = {
     "payments:charge_card": "Charge a client's card by hand (Stripe)",
     "payments:refund": "Refund or void a payment (always a new record)",
     "payments:adjust": "Change a payment's date (audited) and a charter's payment plan",
-    "payment_config:manage": "Change the payment terms: deposit, due dates, autopay, PO rules, cancellation policy",
+    "payment_config:manage": "Change the payment terms: deposit, due dates, autopay, PO, cancellations",
     "vendor_bills:read": "See vendor bills and their payments",
     "vendor_bills:manage": "Enter and correct vendor bills, mark them disputed",
     "vendor_bills:approve": "Approve a vendor bill for payment",
