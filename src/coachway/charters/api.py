@@ -37,6 +37,7 @@ from coachway.core.deps import CurrentActor, PageDep, SessionDep
 from coachway.core.fields import MAX_ID
 from coachway.core.pagination import Page
 from coachway.core.permissions import Actor
+from coachway.payments import service as payments_service
 
 router = APIRouter(prefix="/api/v1", tags=["charters"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -158,8 +159,14 @@ for _action, _summary in (("book", "The client accepted: the quote becomes a boo
 
 @router.post("/charters/{charter_id}/cancel", response_model=CharterRead, response_model_exclude_unset=True)
 def cancel_charter(charter_id: Id, body: CancelCharter, actor: CurrentActor, session: SessionDep):
-    """Cancel a quote, booking or confirmed trip with a reason and optional fee (a trip under way: 409)."""
-    charter = service.cancel_charter(session, actor, charter_id, **body.model_dump())
+    """Cancel a quote, booking or confirmed trip with a reason (a trip under way: 409). The fee is the
+    cancellation policy's unless given; it becomes what the client owes, and what they paid beyond it goes
+    back to them (refund_overpayment, for staff who may refund)."""
+    data = body.model_dump()
+    charter, _refunds = payments_service.cancel(session, actor, charter_id,
+                                                cancellation_reason=data["cancellation_reason"],
+                                                cancellation_fee=data["cancellation_fee"],
+                                                refund=data["refund_overpayment"])
     return _shape(actor, session, charter)
 
 

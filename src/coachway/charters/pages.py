@@ -35,6 +35,7 @@ from coachway.core.deps import undo_refused
 from coachway.core.errors import Conflict, DomainError, Invalid, NotFound
 from coachway.core.fields import MAX_ID
 from coachway.core.permissions import Actor, require
+from coachway.payments import service as payments_service
 from coachway.web import nav
 from coachway.web.deps import FormDep, PageActor, PageSession
 from coachway.web.forms import FormErrors, validate, values
@@ -358,7 +359,10 @@ def charter_cancel(request: Request, charter_id: Id, actor: PageActor, session: 
     data = values(form, "cancellation_reason", "cancellation_fee")
     try:
         body = validate(CancelCharter, {"cancellation_reason": "", **data})
-        charter = service.cancel_charter(session, actor, charter_id, **body.model_dump())
+        charter, _refunds = payments_service.cancel(session, actor, charter_id,
+                                                    cancellation_reason=body.cancellation_reason,
+                                                    cancellation_fee=body.cancellation_fee,
+                                                    refund=body.refund_overpayment)
     except (Invalid, Conflict) as exc:
         extra: dict[str, Any] = {"cancel_errors": _errors(exc), "cancel_values": data}
         if isinstance(exc, Conflict):

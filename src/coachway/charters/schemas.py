@@ -371,7 +371,8 @@ class CancelCharter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     cancellation_reason: Text(2000, 1)
-    cancellation_fee: Fee | None = None
+    cancellation_fee: Fee | None = None  # None: the cancellation policy's fee
+    refund_overpayment: bool = True  # give back what was paid beyond the fee (needs payments:refund)
 
 
 class AssignAgent(BaseModel):

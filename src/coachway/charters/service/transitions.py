@@ -34,8 +34,13 @@ def _move(session: Session, actor: Actor, charter_id: int, action: str, *,
 
 
 def book_charter(session: Session, actor: Actor, charter_id: int) -> Charter:
-    """The client accepted the quote: it becomes a booking."""
-    return _move(session, actor, charter_id, "book")
+    """The client accepted the quote: it becomes a booking, with its payment plan (deposit and balance)."""
+    # Imported here: the payments domain builds on charters (its modules import this package).
+    from coachway.payments.service import plans
+
+    charter = _move(session, actor, charter_id, "book")
+    plans.create_for_booking(session, charter)
+    return charter
 
 
 def confirm_charter(session: Session, actor: Actor, charter_id: int) -> Charter:

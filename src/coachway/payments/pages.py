@@ -1,0 +1,5 @@
+"""Payments pages: record and apply payments, applications, payment terms, vendor bills, financial reports."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
