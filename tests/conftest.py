@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from coachway.config import get_settings
 from coachway.core import clock, db
+from coachway.integrations.payments_gateway import set_card_gateway
 
 ROOT = Path(__file__).resolve().parents[1]
 KEEP_TABLES = {"alembic_version"}
@@ -100,6 +101,7 @@ def clean_db(database_url):
     yield
     clock.set_clock(None)
     get_settings.cache_clear()
+    set_card_gateway(None)  # a test's fake Stripe never leaks into the next
 
 
 @pytest.fixture

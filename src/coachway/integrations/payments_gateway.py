@@ -49,7 +49,15 @@ class RefundResult:
 
 
 class GatewayError(Exception):
-    """Stripe could not be asked or refused the request itself (not a card decline); message is for staff."""
+    """Stripe could not be asked or refused the request itself (not a card decline); message is for staff.
+
+    uncertain is True when Stripe may have acted anyway (no answer, or a server error): retry with the same
+    idempotency key to learn the outcome rather than start a new charge.
+    """
+
+    def __init__(self, message: str, *, uncertain: bool = False):
+        super().__init__(message)
+        self.uncertain = uncertain
 
 
 class InvalidWebhook(Exception):
@@ -92,6 +100,11 @@ def _stripe_message(exc: stripe.StripeError) -> str:
     return str(exc.user_message or "Stripe refused the request.")
 
 
+def _gateway_error(exc: stripe.StripeError) -> GatewayError:
+    uncertain = isinstance(exc, stripe.APIConnectionError) or (exc.http_status or 0) >= 500
+    return GatewayError(_stripe_message(exc), uncertain=uncertain)
+
+
 class StripeGateway:
     """Customers, card charges and refunds on one Stripe account."""
 
@@ -111,7 +124,7 @@ class StripeGateway:
         try:
             customer = self.client.v1.customers.create(params)
         except stripe.StripeError as exc:
-            raise GatewayError(_stripe_message(exc)) from exc
+            raise _gateway_error(exc) from exc
         return customer.id
 
     def charge(self, *, amount: Decimal, customer_id: str, payment_method_id: str, description: str,
@@ -131,7 +144,7 @@ class StripeGateway:
                                 charge_id=_charge_id(getattr(declined, "latest_charge", None)),
                                 failure_message=_stripe_message(exc))
         except stripe.StripeError as exc:
-            raise GatewayError(_stripe_message(exc)) from exc
+            raise _gateway_error(exc) from exc
         return _charge_result(intent)
 
     def refund(self, *, intent_id: str, amount: Decimal, idempotency_key: str,
@@ -142,7 +155,7 @@ class StripeGateway:
         try:
             refund = self.client.v1.refunds.create(params, {"idempotency_key": idempotency_key})
         except stripe.StripeError as exc:
-            raise GatewayError(_stripe_message(exc)) from exc
+            raise _gateway_error(exc) from exc
         return RefundResult(refund_id=refund.id, status=str(refund.status))
 
     def parse_event(self, payload: bytes, signature_header: str | None, secret: str,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -221,12 +222,15 @@ def charge_card(
     session.flush()
     if items:
         _apply(session, actor, payment, items)  # holds the charters' room while Stripe answers
-    result = gateway.charge(
+    # Stripe's own idempotency: a retry with the same Idempotency-Key never charges twice.
+    stripe_key = f"coachway-{actor.user_id}-{idempotency_key}" if idempotency_key else f"coachway-{uuid4()}"
+    result = _ask_stripe(
+        gateway.charge,
         amount=amount,
         customer_id=customer_id,
         payment_method_id=payment_method_id.strip(),
         description=f"CoachWay payment {payment.id} ({client.name})",
-        idempotency_key=idempotency_key or f"coachway-payment-{payment.id}",
+        idempotency_key=stripe_key,
         metadata={"payment_id": str(payment.id), "client_id": str(client.id)},
     )
     payment.stripe_payment_intent_id = result.intent_id
@@ -247,6 +251,16 @@ def charge_card(
     )
     plans.refresh_paid_flags(session, [i.charter_id for i in items])
     return payment
+
+
+def _ask_stripe(call, **kwargs):
+    """Call the card gateway; its errors become a 409 that says whether Stripe may have acted."""
+    try:
+        return call(**kwargs)
+    except payments_gateway.GatewayError as exc:
+        hint = (" Stripe may have acted: retry with the same Idempotency-Key to learn the outcome."
+                if exc.uncertain else "")
+        raise Conflict(f"Stripe refused the request: {exc}.{hint}") from exc
 
 
 def _clean(value: str | None) -> str | None:
@@ -540,7 +554,8 @@ def refund_payment(
                 f"At most {position.amount - position.refunded:,.2f} of payment {payment.id} can "
                 "be given back."
             )
-        result = gateway.refund(
+        result = _ask_stripe(
+            gateway.refund,
             intent_id=payment.stripe_payment_intent_id,
             amount=amount,
             idempotency_key=f"coachway-refund-{payment.id}-{position.refunded}-{amount}",
