@@ -172,6 +172,25 @@ def test_non_card_money_due_sums_booked_trips_of_clients_not_paying_by_card(clie
     assert metrics(client, team["ha"])["non_cc_money_due"] == "1500.25"
 
 
+def test_non_card_money_due_leaves_out_what_was_paid(client, team):
+    from coachway.payments.models import Payment, PaymentApplication
+
+    places, a = Places(), team["a"].id
+    first = add_charter(places, a, status="booked", trip=TODAY + timedelta(days=10), price="1000.00")
+    second = add_charter(places, a, status="confirmed", trip=TODAY, price="500.25")
+    with transaction() as session:
+        for status, charter_id, amount in (("succeeded", first, "400.00"), ("succeeded", second, "600.00"),
+                                           ("failed", first, "100.00")):
+            payment = Payment(client_id=places.plain, amount=Decimal(amount), payment_method="check",
+                              status=status, payment_date=TODAY)
+            session.add(payment)
+            session.flush()
+            session.add(PaymentApplication(payment_id=payment.id, charter_id=charter_id,
+                                           amount_applied=Decimal(amount)))
+    # 1000 - 400 on the first; the second is overpaid and counts as nothing owed; a failed payment is no pay
+    assert metrics(client, team["ha"])["non_cc_money_due"] == "600.00"
+
+
 def test_month_to_date_revenue_and_profit_count_bookings_of_this_local_month(client, team):
     places, a = Places(), team["a"].id
     add_charter(places, a, status="booked", price="1000.00", cost="700.00", booked=NOW - timedelta(hours=1))

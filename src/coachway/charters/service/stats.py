@@ -23,6 +23,10 @@ DEPARTING_STATUSES = ("booked", "confirmed", "in_progress")
 DUE_STATUSES = ("booked", "confirmed")
 # Clients belong to the clients domain: only the columns these figures need are read here (names for
 # lists, and whether the client pays by card), as charters/_common reads client names.
+# The payments domain's tables, read here without importing it (payments builds on charters).
+_applications = table("payment_applications", column("charter_id"), column("payment_id"),
+                      column("amount_applied"))
+_payments = table("payments", column("id"), column("status"))
 _clients = table("clients", column("id"), column("name"), column("stripe_customer_id"),
                  column("auto_pay_enabled"))
 
@@ -128,11 +132,17 @@ def quotes_created(session: Session, *, agent_id: int | None, since: datetime, u
 
 
 def non_card_money_due(session: Session, *, agent_id: int | None, today: date) -> Decimal:
-    """The quoted prices of booked or confirmed charters that have not left yet (trip date today or later)
-    whose client does not pay by card: no Stripe customer and auto-pay off."""
+    """What is still owed (quoted price less the payments applied, never below zero) on booked or confirmed
+    charters that have not left yet (trip date today or later) whose client does not pay by card: no Stripe
+    customer and auto-pay off."""
     pays_by_card = or_(and_(_clients.c.stripe_customer_id.is_not(None), _clients.c.stripe_customer_id != ""),
                        _clients.c.auto_pay_enabled.is_(True))
-    stmt = (select(func.coalesce(func.sum(Charter.quoted_price), 0))
+    paid = (select(func.coalesce(func.sum(_applications.c.amount_applied), 0))
+            .join(_payments, _payments.c.id == _applications.c.payment_id)
+            .where(_applications.c.charter_id == Charter.id, _payments.c.status == "succeeded")
+            .correlate(Charter).scalar_subquery())
+    owed = func.coalesce(Charter.quoted_price, 0) - paid
+    stmt = (select(func.coalesce(func.sum(case((owed > 0, owed), else_=0)), 0))
             .select_from(Charter).join(_clients, _clients.c.id == Charter.client_id)
             .where(*_of_agent(agent_id), Charter.status.in_(DUE_STATUSES), Charter.trip_date >= today,
                    ~pays_by_card))
