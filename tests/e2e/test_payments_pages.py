@@ -56,6 +56,13 @@ def test_apply_one_payment_to_three_charters_and_see_each_balance(page):
     expect(page.locator("#unapplied-total")).to_have_text("$0.00")
     _shot(page, "payment-detail")
 
+    page.goto(f"/admin/charters/{charters[2].id}")
+    panel = page.locator("#payments")
+    expect(panel.locator("[data-balance]")).to_have_text("$1,000.00")
+    expect(panel.locator(".plan-table")).to_contain_text("Deposit")
+    panel.scroll_into_view_if_needed()
+    _shot(page, "charter-payments-panel")
+
     page.goto("/admin/payments/applications")
     expect(page.locator("tbody tr")).to_have_count(3)
     assert _problems(page) == []
@@ -63,7 +70,9 @@ def test_apply_one_payment_to_three_charters_and_see_each_balance(page):
 
 def test_refund_part_of_a_payment_from_its_page(page):
     owner, charters = client_with_charters(1, prices=("1000.00",))
-    pid = record(owner.id, "1200.00", applications=[{"charter_id": charters[0].id, "amount": Decimal("1000")}])
+    pid = record(
+        owner.id, "1200.00", applications=[{"charter_id": charters[0].id, "amount": Decimal("1000")}]
+    )
     clerk = make_user(role="accounting")
     sign_in(page, clerk.email)
     page.goto(f"/admin/payments/{pid}")

@@ -35,6 +35,7 @@ from coachway.core.deps import undo_refused
 from coachway.core.errors import Conflict, DomainError, Invalid, NotFound
 from coachway.core.fields import MAX_ID
 from coachway.core.permissions import Actor, require
+from coachway.payments import charter_panel as payments_panel
 from coachway.payments import service as payments_service
 from coachway.web import nav
 from coachway.web.deps import FormDep, PageActor, PageSession
@@ -304,6 +305,7 @@ def _show(request: Request, session: Session, actor: Actor, charter_id: int, *, 
     if block is None:
         context.setdefault("quote_panel", quote_pages.quote_panel(session, actor, charter_id))
         context.setdefault("series", series_pages.detail_panel(session, actor, context["charter"]))
+        context.setdefault("payments_panel", payments_panel.panel(session, actor, context["charter"]))
     # The route decides how long the vehicles are out, so their recommended mixes and costs follow it.
     headers = {"HX-Trigger": "charter-route-changed"} if block == "route" and status_code == 200 else None
     if block == "vehicles" and status_code == 200 and request.method == "POST":
