@@ -477,6 +477,8 @@ def test_payment_config_get_put(client):
         {"po_allowed_client_types": ["pirates"]},
         {"deposit_days_before": -1},
         {"nope": 1},
+        {"allow_autopay": None},
+        {"deposit_percentage": None},
     ):
         assert client.put("/api/v1/payment-config", json=bad, headers=admin).status_code == 422, bad
     assert client.get("/api/v1/payment-config", headers=admin).json()["deposit_percentage"] == "30.00"

@@ -72,6 +72,9 @@ CONFIG_FIELDS = (
     "po_credit_limit",
     "cancellation_policy",
 )
+# May not be cleared; the others may (no PO limit, any client may pay by PO, the default cancellation policy).
+REQUIRED_FIELDS = ("deposit_percentage", "deposit_days_before", "balance_due_days_before", "allow_autopay",
+                   "require_cc_on_file")
 CLIENT_TYPES = ("individual", "corporate", "government", "school", "nonprofit")
 MAX_DAYS = 365
 
@@ -128,6 +131,9 @@ def update_payment_configuration(
     unknown = set(changes) - set(CONFIG_FIELDS)
     if unknown:
         raise Invalid.field(sorted(unknown)[0], "Not a payment-terms setting.")
+    for name in REQUIRED_FIELDS:
+        if name in changes and changes[name] is None:
+            raise Invalid.field(name, "This setting cannot be empty.")
     row = get_payment_configuration(session)
     old = audit.snapshot(row)
     values = dict(changes)
