@@ -220,3 +220,9 @@ def test_the_charter_page_shows_its_plan_and_payments(client):
     assert "Deposit" in page and "Paid</span>" in page and "$150.00 paid" in page  # 250 + 150 of 750
     _as(client, "dispatcher")
     assert 'id="h-payments"' not in client.get(f"/admin/charters/{charters[0].id}").text
+
+
+def test_the_spec_apply_page_leads_to_recording(client):
+    _as(client)
+    resp = client.get("/admin/payments/apply", follow_redirects=False)
+    assert resp.status_code == 307 and resp.headers["location"] == "/admin/payments/new"

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import RedirectResponse
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -239,6 +240,14 @@ def payment_new(
     require(actor, "payments:record")
     client = session.get(Client, client_id) if client_id else None
     return _new_page(request, session, actor, client, q=q)
+
+
+@router.get("/admin/payments/apply")
+def payment_apply_alias(request: Request, actor: PageActor):
+    """The spec's "payment application page": recording a payment applies it (a payment already recorded is
+    applied from its own page)."""
+    require(actor, "payments:record")
+    return RedirectResponse("/admin/payments/new", status_code=307)
 
 
 @router.post("/admin/payments")
