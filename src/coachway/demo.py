@@ -20,6 +20,7 @@ from coachway.core.permissions import SYSTEM
 from coachway.documents.demo import add_demo_documents
 from coachway.fleet.schemas import HubCreate, VehicleCreate, VehicleTypeCreate
 from coachway.fleet.service import create_hub, create_vehicle_type, import_vehicles
+from coachway.payments import demo as payments_demo
 from coachway.pricing import demo as pricing_demo
 from coachway.sales import demo as sales_demo
 
@@ -360,8 +361,10 @@ def load(*, scale: int = 1, only_if_empty: bool = False) -> bool:
                            today=today)
         add_demo_documents(session)
         sales_demo.load(session, hubs=hubs, agent_id=agent_id, today=today)
+        payments_demo.load(session, today=today)
         if scale > 1:
             _load_copies(session, scale, hubs, types, agent_id, today)
+            payments_demo.load_scale(session, scale=scale, today=today)
     return True
 
 

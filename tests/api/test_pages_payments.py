@@ -226,3 +226,10 @@ def test_the_spec_apply_page_leads_to_recording(client):
     _as(client)
     resp = client.get("/admin/payments/apply", follow_redirects=False)
     assert resp.status_code == 307 and resp.headers["location"] == "/admin/payments/new"
+
+
+def test_the_cancel_form_names_the_policy_fee(client):
+    _as(client, "admin")
+    owner, charters = client_with_charters(1, prices=("1000.00",))  # 30 days out: the 30-day tier, no fee
+    page = client.get(f"/admin/charters/{charters[0].id}").text
+    assert "fee: $0.00 (0 % at this notice)" in page

@@ -306,6 +306,8 @@ def _show(request: Request, session: Session, actor: Actor, charter_id: int, *, 
         context.setdefault("quote_panel", quote_pages.quote_panel(session, actor, charter_id))
         context.setdefault("series", series_pages.detail_panel(session, actor, context["charter"]))
         context.setdefault("payments_panel", payments_panel.panel(session, actor, context["charter"]))
+        fee, percent = payments_service.policy_fee(session, context["charter"])
+        context.setdefault("policy_fee", (fee, f"{percent.normalize():f}"))
     # The route decides how long the vehicles are out, so their recommended mixes and costs follow it.
     headers = {"HX-Trigger": "charter-route-changed"} if block == "route" and status_code == 200 else None
     if block == "vehicles" and status_code == 200 and request.method == "POST":

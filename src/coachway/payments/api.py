@@ -11,7 +11,7 @@ from coachway.core.deps import CurrentActor, PageDep, SessionDep
 from coachway.core.fields import MAX_ID
 from coachway.core.pagination import Page
 from coachway.core.permissions import Actor, require
-from coachway.payments import api_bills, api_stripe, service
+from coachway.payments import api_bills, api_reports, api_stripe, service
 from coachway.payments.models import PAYMENT_METHODS, PAYMENT_STATUSES, PAYMENT_TYPES, Payment
 from coachway.payments.schemas import (
     ApplicationRead,
@@ -33,6 +33,7 @@ from coachway.payments.service import idempotency
 router = APIRouter(prefix="/api/v1", tags=["payments"])
 router.include_router(api_stripe.router)
 router.include_router(api_bills.router)
+router.include_router(api_reports.router)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 RefFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]

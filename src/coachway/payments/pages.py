@@ -22,7 +22,7 @@ from coachway.core.errors import Conflict, DomainError, Invalid
 from coachway.core.fields import MAX_ID
 from coachway.core.permissions import Actor, require
 from coachway.integrations import payments_gateway
-from coachway.payments import pages_bills, service
+from coachway.payments import pages_bills, pages_reports, service
 from coachway.payments.models import OFFLINE_METHODS, Payment, PaymentApplication
 from coachway.payments.schemas import (
     DateAdjust,
@@ -38,6 +38,7 @@ from coachway.web.templating import pager, redirect, render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(pages_bills.router)
+router.include_router(pages_reports.router)
 nav.register(
     "Payments",
     "/admin/payments",
