@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +68,9 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str | None = None
     stripe_webhook_tolerance: int = 300  # seconds a webhook signature stays valid
     stripe_api_base: str | None = None  # e.g. a stripe-mock server; None means Stripe itself
+
+    # PostgreSQL work_mem of a financial report's transaction, so its sorts stay in memory (default 4MB).
+    report_work_mem: str = Field(default="64MB", pattern=r"^[0-9]{1,6}(kB|MB|GB)$")
 
     # SMS: "outbox" keeps texts viewable in admin; "twilio" sends through Twilio.
     sms_backend: str = "outbox"
