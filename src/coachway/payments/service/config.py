@@ -40,26 +40,7 @@ def update_deposit_percentage(
     The pricing managers set this with the rest of the pricing policy; the payment-terms page sets it too.
     """
     require(actor, "pricing:manage")
-    value = Decimal(str(deposit_percentage))
-    if not Decimal(0) <= value <= Decimal(100):
-        raise Invalid.field("deposit_percentage", "The deposit is 0 to 100 percent of the total.")
-    row = get_payment_configuration(session)
-    old = audit.snapshot(row)
-    row.deposit_percentage = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    row.updated_by = actor.user_id
-    session.flush()
-    new = audit.snapshot(row)
-    if old["deposit_percentage"] != new["deposit_percentage"]:
-        audit.record(
-            session,
-            actor,
-            entity_type="payment_configuration",
-            entity_id=row.id,
-            action="update",
-            old=old,
-            new=new,
-        )
-    return row
+    return _update(session, actor, {"deposit_percentage": deposit_percentage})
 
 
 CONFIG_FIELDS = (
@@ -128,6 +109,11 @@ def update_payment_configuration(
     """Change the payment terms (only the fields given); audited. New bookings follow them; plans already
     made keep their dates and amounts."""
     require(actor, "payment_config:manage")
+    return _update(session, actor, changes)
+
+
+def _update(session: Session, actor: Actor, changes: dict[str, Any]) -> PaymentConfiguration:
+    """Check and save changed payment terms (the caller checked the permission); audited when they change."""
     unknown = set(changes) - set(CONFIG_FIELDS)
     if unknown:
         raise Invalid.field(sorted(unknown)[0], "Not a payment-terms setting.")
@@ -173,7 +159,8 @@ def update_payment_configuration(
     row.updated_by = actor.user_id
     session.flush()
     new = audit.snapshot(row)
-    if old != new:
+    stamps = ("updated_by", "updated_at")
+    if {k: v for k, v in old.items() if k not in stamps} != {k: v for k, v in new.items() if k not in stamps}:
         audit.record(
             session,
             actor,

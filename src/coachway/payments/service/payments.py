@@ -166,15 +166,7 @@ def record_payment(
     )
     session.add(payment)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        entity_type="payment",
-        entity_id=payment.id,
-        action="create",
-        old=None,
-        new=audit.snapshot(payment),
-    )
+    _audit_new(session, actor, payment, "create")
     if items:
         _apply(session, actor, payment, items)
     return payment
@@ -240,17 +232,15 @@ def charge_card(
     if result.status == "succeeded":
         payment.succeeded_at = clock.now()
     session.flush()
-    audit.record(
-        session,
-        actor,
-        entity_type="payment",
-        entity_id=payment.id,
-        action="charge_card",
-        old=None,
-        new=audit.snapshot(payment),
-    )
+    _audit_new(session, actor, payment, "charge_card")
     plans.refresh_paid_flags(session, [i.charter_id for i in items])
     return payment
+
+
+def _audit_new(session: Session, actor: Actor, payment: Payment, action: str) -> None:
+    """Audit a payment as just written."""
+    audit.record(session, actor, entity_type="payment", entity_id=payment.id, action=action, old=None,
+                 new=audit.snapshot(payment))
 
 
 def _ask_stripe(call, **kwargs):
