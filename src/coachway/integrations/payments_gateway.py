@@ -48,6 +48,22 @@ class RefundResult:
     status: str
 
 
+@dataclass(frozen=True)
+class SavedCard:
+    """A card saved on a Stripe customer, as staff choose it."""
+
+    id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+    @property
+    def label(self) -> str:
+        """"Visa ending 4242, expires 12/2030"."""
+        return f"{self.brand.capitalize()} ending {self.last4}, expires {self.exp_month:02d}/{self.exp_year}"
+
+
 class GatewayError(Exception):
     """Stripe could not be asked or refused the request itself (not a card decline); message is for staff.
 
@@ -146,6 +162,21 @@ class StripeGateway:
         except stripe.StripeError as exc:
             raise _gateway_error(exc) from exc
         return _charge_result(intent)
+
+    def list_cards(self, customer_id: str) -> list[SavedCard]:
+        """The cards saved on the customer (the client adds them in the portal or with Stripe Checkout)."""
+        try:
+            found = self.client.v1.customers.payment_methods.list(customer_id, {"type": "card", "limit": 20})
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        cards = []
+        for method in found.data:
+            card = getattr(method, "card", None)
+            cards.append(SavedCard(id=method.id, brand=str(getattr(card, "brand", "card")),
+                                   last4=str(getattr(card, "last4", "????")),
+                                   exp_month=int(getattr(card, "exp_month", 0) or 0),
+                                   exp_year=int(getattr(card, "exp_year", 0) or 0)))
+        return cards
 
     def refund(self, *, intent_id: str, amount: Decimal, idempotency_key: str,
                metadata: dict[str, str] | None = None) -> RefundResult:

@@ -208,11 +208,16 @@ def _new_page(
     values_: dict[str, Any] | None = None,
     form_errors: FormErrors | None = None,
     status_code: int = 200,
+    card_errors: FormErrors | None = None,
+    card_values: dict[str, Any] | None = None,
 ):
     return render(
         request,
         "payments/payment_new.html",
         {
+            **_card_context(actor, client),
+            "card_errors": card_errors,
+            "card_values": card_values or {},
             "title": "Record a payment",
             "client": client,
             "q": q,
@@ -227,6 +232,19 @@ def _new_page(
         },
         status_code=status_code,
     )
+
+
+def _card_context(actor: Actor, client: Client | None) -> dict[str, Any]:
+    """Whether staff may charge a card here, and the client's saved cards (asked of Stripe)."""
+    gateway = payments_gateway.get_card_gateway()
+    may = gateway is not None and client is not None and _can(actor, "payments:charge_card")
+    cards, problem = [], None
+    if may and client.stripe_customer_id:
+        try:
+            cards = gateway.list_cards(client.stripe_customer_id)
+        except payments_gateway.GatewayError as exc:
+            problem = f"Stripe did not list the saved cards: {exc}"
+    return {"can_charge": may, "cards": cards, "cards_problem": problem}
 
 
 @router.get("/admin/payments/new")
@@ -290,6 +308,37 @@ def payment_create(request: Request, actor: PageActor, session: PageSession, for
     applied = sum((a["amount"] for a in applications), Decimal(0))
     note = f" and applied {applied:,.2f} to {len(applications)} charter(s)" if applications else ""
     return redirect(request, f"{BASE}/{payment.id}", flash=f"Payment {payment.id} recorded{note}.")
+
+
+@router.post("/admin/payments/charge")
+def payment_charge(request: Request, actor: PageActor, session: PageSession, form: FormDep):
+    """Charge one of the client's saved cards through Stripe; the payment is recorded whatever the answer
+    (a declined card shows as failed, with Stripe's reason)."""
+    require(actor, "payments:charge_card")
+    client_id = str(form.get("client_id") or "")
+    client = session.get(Client, int(client_id)) if client_id.isdigit() and int(client_id) <= MAX_ID else None
+    data = values(form, "card_amount", "payment_method_id", "card_notes")
+    try:
+        if client is None:
+            raise Invalid.field("client_id", "Choose the client whose card is charged.")
+        if not data.get("payment_method_id"):
+            raise Invalid.field("payment_method_id", "Choose the card to charge.")
+        body = validate(PaymentCreate, {"client_id": client.id, "amount": data.get("card_amount", ""),
+                                        "payment_method": "card", "notes": data.get("card_notes")})
+        payment = service.charge_card(session, actor, client_id=client.id, amount=body.amount,
+                                      payment_method_id=data["payment_method_id"], notes=body.notes)
+    except (Invalid, Conflict) as exc:
+        undo_refused(session, exc)
+        errors = _errors(exc)
+        errors.fields = {("card_amount" if k == "amount" else k): v for k, v in errors.fields.items()}
+        return _new_page(request, session, actor, client, card_errors=errors, card_values=data,
+                         status_code=exc.status)
+    if payment.status == "failed":
+        return redirect(request, f"{BASE}/{payment.id}", kind="error",
+                        flash=f"The card was declined: {payment.failure_message or 'no reason given'}.")
+    said = "charged" if payment.status == "succeeded" else "sent to Stripe (waiting for its answer)"
+    return redirect(request, f"{BASE}/{payment.id}",
+                    flash=f"Card {said}: payment {payment.id} of {payment.amount:,.2f}. Apply it below.")
 
 
 # --- one payment ------------------------------------------------------------------------------------------
