@@ -128,7 +128,7 @@ def main() -> None:
 
     from coachway.core.permissions import SYSTEM
     from coachway.payments import reports
-    from coachway.payments.reports.base import as_of, roomy_sorts
+    from coachway.payments.reports.base import as_of, report_settings
 
     at = as_of()
     tz = get_settings().company_timezone
@@ -147,7 +147,7 @@ def main() -> None:
             service_totals = {k: report.totals[k] for k in KEYS}
         with db.transaction() as session:
             t = time.perf_counter()
-            roomy_sorts(session)  # the same work_mem the service gives itself, for a fair match
+            report_settings(session)  # the settings the service gives itself (work_mem, no JIT)
             row = session.execute(text(RAW_AR_AGING), {"end": at.end, "day": at.day, "tz": tz}).one()
             raw_times.append(time.perf_counter() - t)
             raw_totals = {k: Decimal(row._mapping[k]).quantize(Decimal("0.01")) for k in KEYS}

@@ -215,11 +215,15 @@ def check_page(limit: int | None, offset: int) -> None:
         raise Invalid.field("offset", "Choose an offset of 0 or more.")
 
 
-def roomy_sorts(session: Session) -> None:
-    """On PostgreSQL, give this transaction's sorts settings.report_work_mem (the aging sorts every due of
-    every booking; at the default 4 MB they spill to disk). SET LOCAL ends with the transaction."""
+def report_settings(session: Session) -> None:
+    """On PostgreSQL, tune this transaction for a report (SET LOCAL: it ends with the transaction):
+    - work_mem = settings.report_work_mem, so the aging's sort of every due of every booking stays in memory
+      (at the default 4 MB it spills to disk);
+    - jit off: the planner expects millions of rows out of the window and union (it cannot know each charter
+      has a few dues), so it compiles the query with LLVM, which took longer than the query itself
+      (3.4 s of JIT for a 1.2 s query at scale 100, see bench/RESULTS.md)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT set_config('work_mem', :mem, true)"),
+        session.execute(text("SELECT set_config('work_mem', :mem, true), set_config('jit', 'off', true)"),
                         {"mem": get_settings().report_work_mem})
 
 
@@ -230,7 +234,7 @@ def page_with_totals(session: Session, rows: Select, *, order_by: list[str], mon
     all its rows (window sums over the whole result, so the grouping runs once), money turned from cents
     to Decimal. Returns (rows, totals, count)."""
     check_page(limit, offset)
-    roomy_sorts(session)
+    report_settings(session)
     sub = rows.subquery("report_rows")
     sums = [func.sum(sub.c[k]).over().label(f"__total_{k}") for k in (*money_keys, *count_keys)]
     stmt = (select(sub, func.count().over().label("__count"), *sums)

@@ -23,7 +23,7 @@ As of a day D (see base.py for the end-of-day instant):
 Everything is one statement of CTEs and window functions, whatever the number of charters.
 """
 
-from sqlalchemy import Select, and_, case, func, literal, null, or_, select, union_all
+from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -90,44 +90,36 @@ def dues(session: Session, at: AsOf, *, client_id: int | None = None) -> Select:
 
 
 def due_stream(session: Session, at: AsOf, *, client_id: int | None = None):
-    """SQL (a subquery): every due of every booking at the day (is_due 1), and one row of what was paid on
-    each booking (is_due 0, first in its charter), with, computed once per row:
+    """SQL (a subquery): every due of every booking at the day (is_due 1), each with, computed once per row:
 
-    - paid (on due rows: the charter's paid amount); open: what of a due is still open, FIFO (0 on paid
-      rows); bucket: the due's aging bucket (0 current to 5 over 120);
+    - paid: the charter's paid amount (joined once per charter); open: what of the due is still open, FIFO;
+      bucket: the due's aging bucket (0 current to 5 over 120);
     - first_open: 1 on a charter's oldest due still open (so counting charters needs no DISTINCT);
-    - credit_part: summed over a charter's rows it is its credit, greatest(paid - receivable, 0): paid on
-      the paid row, then (open - amount) on each due (paid - receivable + open is the credit whether the
-      charter is overpaid or not).
+    - credit_part: summed over a charter's rows (or a client's) it is the credit, greatest(paid - receivable,
+      0): (open - amount) on each due, plus paid on the charter's first.
 
-    Paid amounts come in the same stream as the dues rather than by a join, sorted first in their
-    charter: one window (one sort) gives both the running total of dues and the charter's paid amount.
+    One sort by charter and due order and one window pass give the running total and the row number.
     """
-    pa = PaymentApplication
-    c = Charter
-    paid_rows = (select(pa.charter_id, c.client_id, null().label("due_date"), null().label("seq"),
-                        func.sum(cents(pa.amount_applied)).label("amount"), literal(0).label("is_due"))
-                 .join(Payment, Payment.id == pa.payment_id)
-                 .join(c, c.id == pa.charter_id)
-                 .where(Payment.status == "succeeded", pa.applied_at < at.end, booked_by(at))
-                 .group_by(pa.charter_id, c.client_id))
-    if client_id is not None:
-        paid_rows = paid_rows.where(c.client_id == client_id)
-    d = union_all(dues(session, at, client_id=client_id), paid_rows).subquery("dues")
-    window = {"partition_by": d.c.charter_id, "order_by": (d.c.is_due, d.c.due_date, d.c.seq),
-              "rows": (None, 0)}
-    paid = at_least_zero(func.sum(case((d.c.is_due == 0, d.c.amount), else_=0)).over(**window))
-    running = func.sum(case((d.c.is_due == 1, d.c.amount), else_=0)).over(**window)
-    is_due = d.c.is_due == 1
-    open_amount = case((is_due, smaller(d.c.amount, at_least_zero(running - paid))), else_=0)
-    first_open = case((and_(is_due, d.c.amount > 0, running - paid > 0, running - d.c.amount <= paid), 1),
+    d = dues(session, at, client_id=client_id).subquery("dues")
+    p = paid_by_charter(at).subquery("paid")
+    # One window clause (the same partition, order and frame) for both, so one sort and one pass.
+    window = {"partition_by": d.c.charter_id, "order_by": (d.c.due_date, d.c.seq), "rows": (None, 0)}
+    windowed = (select(d.c.charter_id, d.c.client_id, d.c.due_date, d.c.seq, d.c.amount, d.c.is_due,
+                       at_least_zero(func.coalesce(p.c.paid, 0)).label("paid"),
+                       func.sum(d.c.amount).over(**window).label("running"),
+                       func.row_number().over(**window).label("rn"))
+                .select_from(d.outerjoin(p, p.c.charter_id == d.c.charter_id))
+                .subquery("windowed"))
+    w = windowed.c
+    open_amount = smaller(w.amount, at_least_zero(w.running - w.paid))
+    first_open = case((and_(w.amount > 0, w.running - w.paid > 0, w.running - w.amount <= w.paid), 1),
                       else_=0)
-    credit_part = case((is_due, smaller(d.c.amount, at_least_zero(running - paid)) - d.c.amount),
-                       else_=at_least_zero(d.c.amount))
-    return (select(d.c.charter_id, d.c.client_id, d.c.due_date, d.c.seq, d.c.amount, d.c.is_due,
-                   paid.label("paid"), open_amount.label("open"),
-                   bucket_index(d.c.due_date, at).label("bucket"), first_open.label("first_open"),
-                   credit_part.label("credit_part"))
+    # Summed over a charter's rows: paid - receivable + open, which is its credit whether it is overpaid
+    # (nothing open) or not (then the open dues add up to receivable - paid, and the credit is 0).
+    credit_part = (open_amount - w.amount) + case((w.rn == 1, w.paid), else_=0)
+    return (select(w.charter_id, w.client_id, w.due_date, w.seq, w.amount, w.is_due, w.paid,
+                   open_amount.label("open"), bucket_index(w.due_date, at).label("bucket"),
+                   first_open.label("first_open"), credit_part.label("credit_part"))
             .subquery("due_stream"))
 
 
@@ -144,7 +136,7 @@ def charter_positions(session: Session, at: AsOf, *, client_id: int | None = Non
     is_due = s.c.is_due == 1
     grouped = (select(s.c.charter_id, func.max(s.c.client_id).label("client_id"),
                       func.sum(case((is_due, s.c.amount), else_=0)).label("receivable"),
-                      func.sum(case((is_due, 0), else_=at_least_zero(s.c.amount))).label("paid"),
+                      func.max(s.c.paid).label("paid"),
                       func.sum(s.c.open).label("open"),
                       func.min(case((s.c.first_open == 1, s.c.due_date))).label("oldest_due"),
                       *bucket_sums_by_index(s.c.bucket, s.c.open))
