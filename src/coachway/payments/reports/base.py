@@ -48,9 +48,7 @@ def zone(name: str | None = None) -> ZoneInfo:
     return ZoneInfo(name or get_settings().company_timezone)
 
 
-def company_today() -> date:
-    """Today's date in the company's timezone."""
-    return clock.now().astimezone(zone()).date()
+company_today = clock.company_today  # today where the company is
 
 
 @dataclass(frozen=True)

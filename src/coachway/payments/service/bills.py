@@ -12,7 +12,6 @@ Until a vendors domain exists, a bill's vendor is a user of role "vendor": the t
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from coachway.auth import service as auth_service
 from coachway.charters import service as charters_service
-from coachway.config import get_settings
 from coachway.core import audit, clock
 from coachway.core.errors import Conflict, Invalid, NotFound
 from coachway.core.money import to_money
@@ -72,9 +70,7 @@ def usd(amount: Decimal) -> str:
     return f"${amount:,.2f}"
 
 
-def company_today() -> date:
-    """Today's date in the company's timezone."""
-    return clock.now().astimezone(ZoneInfo(get_settings().company_timezone)).date()
+company_today = clock.company_today  # today where the company is
 
 
 def days_past_due(bill: VendorBill, today: date | None = None) -> int:

@@ -5,14 +5,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from coachway.charters.models import Charter
 from coachway.charters.service._common import find
-from coachway.config import get_settings
 from coachway.core import audit, clock
 from coachway.core.errors import Conflict, Invalid, NotFound
 from coachway.core.money import to_money
@@ -25,9 +23,7 @@ MAX_INSTALLMENTS = 24
 CENT = Decimal("0.01")
 
 
-def company_today() -> date:
-    """Today's date in the company's timezone."""
-    return clock.now().astimezone(ZoneInfo(get_settings().company_timezone)).date()
+company_today = clock.company_today  # today where the company is
 
 
 @dataclass(frozen=True)
